@@ -1,0 +1,1 @@
+"""Advisory bot for the 互联网营销师 and 全媒体运营师 certificates."""

@@ -1,0 +1,228 @@
+"""What a message says: its certificates, topics and signals, found through the synonyms."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from .knowledge import CERTS, Knowledge
+from .textnorm import Lexicon, TypoCorrector, normalize
+
+# A title ending in 师/员 or a certificate name that is not one of ours ("教师资格证" aside, which
+# the knowledge mentions). Seen without either of our certificates, it means the person asks about
+# something else.
+_OTHER_TITLE = re.compile(r"[\u4e00-\u9fff]{1,5}?(师|员)|[\u4e00-\u9fff]{2,4}(资格证|证书|证|照)")
+# Words ending in 师/员/证 that are not titles or certificates.
+_GENERIC_TITLES = frozenset(
+    [
+        "老师",
+        "师傅",
+        "师兄",
+        "师姐",
+        "会员",
+        "成员",
+        "人员",
+        "员工",
+        "学员",
+        "职员",
+        "一员",
+        "店员",
+        "考证",
+        "拿证",
+        "办证",
+        "领证",
+        "发证",
+        "颁证",
+        "持证",
+        "有证",
+        "个证",
+        "张证",
+        "本证",
+        "该证",
+        "此证",
+        "这证",
+        "那证",
+        "哪证",
+        "两证",
+        "俩证",
+        "的证",
+        "啥证",
+        "么证",
+        "级证",
+        "考个证",
+        "这个证",
+        "那个证",
+        "哪个证",
+        "什么证",
+        "两个证",
+        "职业证",
+        "技能证",
+        "等级证",
+        "资格证",
+        "下证",
+        "出证",
+        "查证",
+        "验证",
+        "证明",
+        "工作证明",
+        "取证",
+        "保证",
+        "论证",
+        "认证",
+        "求证",
+        "印证",
+        "凭证",
+        "例证",
+        "实证",
+        "见证",
+        "样证",
+        "两个证书",
+        "这个证书",
+        "那个证书",
+        "哪个证书",
+        "什么证书",
+        "职业技能证书",
+        "证书",
+        "等级证书",
+        "技能证书",
+        "职业证书",
+        "资格证书",
+        "有证书",
+        "拿证书",
+        "考证书",
+        "个证书",
+        "本证书",
+        "照片",
+        "照着",
+        "按照",
+        "参照",
+        "关照",
+    ]
+)
+
+
+# How close a misspelt full certificate name must be (互联网销营师 → 互联网营销师).
+FUZZY_NAME_CUTOFF = 80.0
+
+
+@dataclass
+class Analysis:
+    """A message taken apart: the normalised text and everything found in it."""
+
+    text: str
+    certs: tuple[str, ...] = ()
+    topics: dict[str, int] = field(default_factory=dict)
+    compare: bool = False
+    followup: bool = False
+    greeting: str | None = None
+    out_of_scope: str | None = None
+    other_title: str | None = None
+    core: str = ""
+    tokens: str = ""
+
+
+class Analyzer:
+    """Turns raw text into an Analysis using the knowledge's synonyms."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        syn = knowledge.synonyms
+        self._syn = syn
+        self._replace = Lexicon((k, v) for k, v in syn.replacements.items())
+        self._certs = Lexicon((a, c) for c, aliases in syn.cert_aliases.items() for a in aliases)
+        self._topics = Lexicon((w, t.key) for t in syn.topics.values() for w in t.words)
+        self._compare = Lexicon((w, "compare") for w in syn.compare_words)
+        self._followup = Lexicon((w, "followup") for w in syn.followup_words)
+        self._fillers = Lexicon((w, "filler") for w in syn.fillers)
+        self._greetings = Lexicon((w, kind) for kind, words in syn.greetings.items() for w in words)
+        self._own = Lexicon(
+            [(a, "own") for aliases in syn.cert_aliases.values() for a in aliases]
+            + [(w, "own") for w in syn.own_titles]
+        )
+        vocabulary = {*self._all_words(), *syn.domain_words}
+        corpus = "\n".join(
+            normalize(text) for e in knowledge.entries for text in (*e.phrasings, e.answer)
+        )
+        self._typos = TypoCorrector(vocabulary, syn.domain_words, corpus)
+        # Segmentation vocabulary for token scorers: every phrase the synonyms know.
+        self._segmenter = Lexicon((w, "w") for w in vocabulary)
+
+    def _all_words(self) -> list[str]:
+        syn = self._syn
+        words = [a for aliases in syn.cert_aliases.values() for a in aliases]
+        words += [w for t in syn.topics.values() for w in t.words]
+        words += list(syn.own_titles)
+        return words
+
+    def _rewrite(self, text: str) -> str:
+        matches = self._replace.find(text)
+        if not matches:
+            return text
+        parts, last = [], 0
+        for m in matches:
+            parts.append(text[last : m.start])
+            parts.append(m.labels[0])
+            last = m.end
+        parts.append(text[last:])
+        return "".join(parts)
+
+    def _fuzzy_cert(self, text: str, certs: list[str]) -> str:
+        """Find a full certificate name typed with a dropped, extra or swapped character."""
+        for cert, name in CERTS.items():
+            if len(text) < len(name) - 1:
+                continue
+            found = fuzz.partial_ratio_alignment(name, text, score_cutoff=FUZZY_NAME_CUTOFF)
+            if found is not None and found.dest_end - found.dest_start >= len(name) - 1:
+                certs.append(cert)
+                return text[: found.dest_start] + name + text[found.dest_end :]
+        return text
+
+    def analyze(self, raw: str) -> Analysis:
+        """Find certificates, topics and signals in a message."""
+        text = self._typos.correct(self._rewrite(normalize(raw)))
+        result = Analysis(text=text)
+        if not text:
+            return result
+
+        certs: list[str] = []
+        for m in self._certs.find(text):
+            for cert in m.labels:
+                if cert not in certs:
+                    certs.append(cert)
+        if not certs:
+            text = self._fuzzy_cert(text, certs)
+            result.text = text
+        result.certs = tuple(sorted(certs))
+
+        for m in self._topics.find(text):
+            for topic in m.labels:
+                result.topics[topic] = max(result.topics.get(topic, 0), len(m.phrase))
+        specific = {t for t in result.topics if not self._syn.topics[t].generic}
+        if specific:
+            result.topics = {t: n for t, n in result.topics.items() if t in specific}
+
+        result.compare = bool(self._compare.find(text)) or len(certs) > 1
+        result.followup = bool(self._followup.find(text))
+
+        for oos in self._syn.out_of_scope:
+            if oos.pattern.search(text):
+                result.out_of_scope = oos.reason
+                break
+
+        rest = self._own.remove(text)
+        for found in _OTHER_TITLE.finditer(rest):
+            title = found.group(0)
+            if not any(title.endswith(g) and len(g) >= 2 for g in _GENERIC_TITLES):
+                result.other_title = title
+                break
+
+        without_greetings = self._fillers.remove(self._greetings.remove(text))
+        greeting_matches = self._greetings.find(text)
+        if greeting_matches and not without_greetings:
+            result.greeting = greeting_matches[0].labels[0]
+
+        core = self._fillers.remove(self._certs.remove(text))
+        result.core = core
+        result.tokens = " ".join(self._segmenter.segment(core))
+        return result

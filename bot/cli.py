@@ -1,0 +1,146 @@
+"""Command line: ask, chat, kb check, eval, bench, choose and run.
+
+Usage:
+    python -m bot ask "互联网营销师工资多少"      # the reply as a person reads it
+    python -m bot ask --json "问题"              # one JSON object
+    python -m bot ask --json < questions.txt     # one JSON object per input line
+    python -m bot chat                           # a conversation in the terminal
+    python -m bot kb check                       # validate the knowledge files
+    python -m bot eval                           # accuracy on tests/eval/questions.yaml
+    python -m bot bench                          # latency, start-up time and memory
+    python -m bot run                            # Telegram if a token is set, else chat
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .knowledge import DEFAULT_DIR, Knowledge, KnowledgeError, load_knowledge
+from .matcher import Matcher, Reply
+from .render import render_text
+
+
+def load_or_exit(root: Path | str = DEFAULT_DIR) -> Knowledge:
+    """Load the knowledge or print each problem and exit non-zero, never with a traceback."""
+    try:
+        return load_knowledge(root)
+    except KnowledgeError as exc:
+        print("知识库有错误，无法启动：", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def reply_json(knowledge: Knowledge, reply: Reply) -> dict[str, Any]:
+    """The ask --json contract: query, answer, entry_id, score, suggestions."""
+    return {
+        "query": reply.query,
+        "answer": render_text(knowledge, reply),
+        "entry_id": reply.entry_id,
+        "score": reply.score,
+        "suggestions": [{"entry_id": e.id, "question": e.question} for e in reply.suggestions],
+    }
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    knowledge = load_or_exit(args.knowledge)
+    matcher = Matcher(knowledge)
+    if args.question:
+        questions: Sequence[str] = [" ".join(args.question)]
+    elif args.json:
+        questions = (line.rstrip("\r\n") for line in sys.stdin)  # type: ignore[assignment]
+    else:
+        print('用法：python -m bot ask "您的问题"', file=sys.stderr)
+        return 2
+    for question in questions:
+        reply = matcher.ask(question)
+        if args.json:
+            print(json.dumps(reply_json(knowledge, reply), ensure_ascii=False), flush=False)
+        else:
+            print(render_text(knowledge, reply))
+    sys.stdout.flush()
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from .terminal import run_chat
+
+    return run_chat(load_or_exit(args.knowledge))
+
+
+def cmd_kb(args: argparse.Namespace) -> int:
+    from .kbcheck import check
+
+    return check(args.knowledge)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluate import run_eval
+
+    return run_eval(load_or_exit(args.knowledge), args.file, verbose=args.verbose)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import run_bench
+
+    return run_bench(args.knowledge, entries=args.entries, queries=args.queries)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .terminal import run_chat
+
+    knowledge = load_or_exit(args.knowledge)
+    print("未配置 TELEGRAM_BOT_TOKEN，现在启动终端对话。")
+    print("要连接 Telegram：在 .env 中写入 TELEGRAM_BOT_TOKEN=<从 @BotFather 获得的令牌>，再运行 make run。")
+    return run_chat(knowledge)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--knowledge", default=str(DEFAULT_DIR), help="folder with the knowledge YAML files"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ask = sub.add_parser("ask", help="answer one question (or stdin lines with --json)")
+    ask.add_argument("--json", action="store_true", help="print JSON")
+    ask.add_argument("question", nargs="*")
+    ask.set_defaults(func=cmd_ask)
+
+    chat = sub.add_parser("chat", help="talk to the bot in the terminal")
+    chat.set_defaults(func=cmd_chat)
+
+    kb = sub.add_parser("kb", help="knowledge tools")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    kb_check = kb_sub.add_parser("check", help="validate the knowledge files")
+    kb_check.set_defaults(func=cmd_kb)
+
+    ev = sub.add_parser("eval", help="accuracy on the evaluation questions")
+    ev.add_argument("--file", default=None, help="questions YAML (default tests/eval)")
+    ev.add_argument("-v", "--verbose", action="store_true", help="show every question")
+    ev.set_defaults(func=cmd_eval)
+
+    bench = sub.add_parser("bench", help="latency, start-up and memory")
+    bench.add_argument("--entries", type=int, default=10_000, help="size of the generated base")
+    bench.add_argument("--queries", type=int, default=500, help="questions per measurement")
+    bench.set_defaults(func=cmd_bench)
+
+    run = sub.add_parser("run", help="run the bot (Telegram when configured, else terminal)")
+    run.set_defaults(func=cmd_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python -m bot``."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,100 @@
+"""``python -m bot eval``: top-1 accuracy and correct-fallback rate on the evaluation questions."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .knowledge import Knowledge
+from .matcher import Context, Matcher
+
+DEFAULT_FILE = Path(__file__).resolve().parent.parent / "tests" / "eval" / "questions.yaml"
+PASS_RATE = 0.95
+
+
+@dataclass(frozen=True)
+class Case:
+    """One evaluation question: earlier messages, the question and the acceptable entry ids."""
+
+    question: str
+    expect: tuple[str, ...]  # empty: the bot should not answer from its knowledge
+    kind: str
+    context: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How the bot did on one case."""
+
+    case: Case
+    got: str | None
+    ok: bool
+
+
+def load_cases(path: Path | str) -> list[Case]:
+    """Read the evaluation YAML."""
+    data: Any = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    cases = []
+    for item in data:
+        expect = item.get("expect")
+        ids = () if expect is None else (expect,) if isinstance(expect, str) else tuple(expect)
+        cases.append(
+            Case(
+                question=str(item["q"]),
+                expect=ids,
+                kind=str(item.get("kind", "")),
+                context=tuple(str(c) for c in item.get("context") or ()),
+            )
+        )
+    return cases
+
+
+def evaluate(matcher: Matcher, cases: list[Case]) -> list[Outcome]:
+    """Run every case, each in a fresh conversation."""
+    outcomes = []
+    for case in cases:
+        context = Context()
+        for earlier in case.context:
+            context = matcher.ask(earlier, context).context
+        got = matcher.ask(case.question, context).entry_id
+        ok = got in case.expect if case.expect else got is None
+        outcomes.append(Outcome(case, got, ok))
+    return outcomes
+
+
+def rates(outcomes: list[Outcome]) -> tuple[float, float]:
+    """(top-1 accuracy on in-scope cases, correct-fallback rate on out-of-scope ones)."""
+    inscope = [o for o in outcomes if o.case.expect]
+    outscope = [o for o in outcomes if not o.case.expect]
+    acc = sum(o.ok for o in inscope) / len(inscope) if inscope else 1.0
+    fb = sum(o.ok for o in outscope) / len(outscope) if outscope else 1.0
+    return acc, fb
+
+
+def run_eval(knowledge: Knowledge, path: str | None, verbose: bool = False) -> int:
+    """Print the rates and failures; non-zero exit when either rate is under 95%."""
+    cases = load_cases(path or DEFAULT_FILE)
+    outcomes = evaluate(Matcher(knowledge), cases)
+    acc, fb = rates(outcomes)
+    inscope = sum(1 for c in cases if c.expect)
+    print(f"问题数：{len(cases)}（知识内 {inscope}，知识外 {len(cases) - inscope}）")
+    print(f"知识内 top-1 准确率：{acc:.1%}")
+    print(f"知识外正确拒答率：{fb:.1%}")
+    totals, good = (
+        Counter(o.case.kind for o in outcomes),
+        Counter(o.case.kind for o in outcomes if o.ok),
+    )
+    print("按类别：" + "，".join(f"{k} {good[k]}/{n}" for k, n in sorted(totals.items())))
+    failures = [o for o in outcomes if not o.ok]
+    if failures or verbose:
+        print("\n失败：" if failures else "")
+    for o in outcomes if verbose else failures:
+        mark = "✓" if o.ok else "✗"
+        want = " | ".join(o.case.expect) or "拒答"
+        ctx = f"（上文：{' / '.join(o.case.context)}）" if o.case.context else ""
+        print(f"{mark} [{o.case.kind}] {o.case.question}{ctx} → {o.got or '拒答'}；应为 {want}")
+    return 0 if acc >= PASS_RATE and fb >= PASS_RATE else 1

@@ -1,0 +1,42 @@
+"""``python -m bot kb check``: validate the knowledge and report questions the matcher confuses."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .cli import load_or_exit
+from .knowledge import Knowledge
+from .matcher import Matcher
+
+
+def confusions(knowledge: Knowledge, matcher: Matcher) -> list[tuple[str, str, str]]:
+    """(phrasing, its entry, the entry it is matched to) for phrasings not answered by their entry."""
+    found = []
+    for entry in knowledge.entries:
+        for phrasing in entry.phrasings:
+            reply = matcher.ask(phrasing)
+            got = [e.id for e in reply.entries]
+            if entry.id not in got:
+                found.append((phrasing, entry.id, reply.entry_id or "(no answer)"))
+    return found
+
+
+def check(root: Path | str) -> int:
+    """Print the validation result; non-zero exit only when the files are invalid."""
+    knowledge = load_or_exit(root)
+    matcher = Matcher(knowledge)
+    phrasings = sum(len(e.phrasings) for e in knowledge.entries)
+    print(
+        f"知识库有效：{len(knowledge.entries)} 条问答，{phrasings} 种问法，"
+        f"{len(knowledge.sources)} 个来源，{len(knowledge.synonyms.topics)} 个话题。"
+    )
+    pairs = confusions(knowledge, matcher)
+    if pairs:
+        print(f"\n提示：{len(pairs)} 种问法会被匹配到别的条目（近似重复，匹配器分不开）：")
+        for phrasing, own, got in pairs:
+            print(f"  「{phrasing}」 属于 {own}，却匹配到 {got}")
+    else:
+        print("没有近似重复：每种问法都匹配回自己的条目。")
+    sys.stdout.flush()
+    return 0

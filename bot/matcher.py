@@ -1,0 +1,333 @@
+"""Ranked, explainable matching of a chat message to a knowledge entry.
+
+Every entry gets a score in 0..100 from three parts, each with a reason:
+fuzzy similarity of the message to the entry's phrasings (certificate names taken out, so they
+do not dominate), whether the message names the entry's topic, and whether it names the entry's
+certificate. Above ANSWER_THRESHOLD the best entry is answered; below it the bot offers its best
+guesses and says honestly that the question is not in its knowledge.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from rapidfuzz import fuzz, process
+
+from .analysis import Analysis, Analyzer
+from .knowledge import CERTS, Entry, Knowledge
+
+# Thresholds and weights: the only tuning knobs, all here.
+ANSWER_THRESHOLD = 60.0  # at or above: answer the best entry
+SUGGEST_THRESHOLD = 35.0  # at or above: offer as "您是不是想问"
+MAX_SUGGESTIONS = 3
+FUZZY_WEIGHT = 0.6  # share of the score from string similarity
+TOPIC_BONUS = 45.0  # the message names the entry's topic (a little less for a shorter signal)
+TOPIC_MISS = 15.0  # the message names other topics only
+CERT_MATCH = 10.0  # the message names the entry's certificate
+CERT_WRONG = 45.0  # names the other certificate, which has its own entry on this topic
+COMPARE_MATCH = 12.0  # the message compares both and the entry does too
+SHORT_FOLLOWUP = 4  # a message this short (after removing names) may continue the last one
+FULL_SCAN_LIMIT = 4000  # phrasings; above this, candidates come from a bigram index first
+CANDIDATES = 60  # entries scored in full after the bigram prefilter
+
+# Titles the knowledge mentions as prerequisites (三级 needs one of them), not as subjects.
+PREREQUISITE_TITLES = ("教师资格证", "电子商务师")
+
+ReplyKind = Literal["answer", "both", "fallback", "greeting", "empty"]
+
+
+@dataclass
+class Context:
+    """What the last turn was about, so a follow-up can be resolved. Kept by the caller."""
+
+    entry_id: str | None = None
+    topic: str | None = None
+    certs: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-safe dict."""
+        return {**asdict(self), "certs": list(self.certs)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Context:
+        """Rebuild from to_dict(); tolerant of missing or malformed fields."""
+        if not isinstance(data, dict):
+            return cls()
+        certs = data.get("certs") or ()
+        return cls(
+            entry_id=data.get("entry_id") if isinstance(data.get("entry_id"), str) else None,
+            topic=data.get("topic") if isinstance(data.get("topic"), str) else None,
+            certs=tuple(c for c in certs if c in CERTS) if isinstance(certs, list | tuple) else (),
+        )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An entry with its score and the reasons for it."""
+
+    entry: Entry
+    score: float
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The core's answer to one message; adapters render it."""
+
+    kind: ReplyKind
+    query: str
+    entries: tuple[Entry, ...] = ()
+    score: float = 0.0
+    suggestions: tuple[Entry, ...] = ()
+    note: str = ""
+    context: Context = field(default_factory=Context)
+    reasons: tuple[str, ...] = ()
+    greeting: str | None = None
+
+    @property
+    def entry_id(self) -> str | None:
+        """The answering entry's id (the primary one for a side-by-side answer), else None."""
+        return self.entries[0].id if self.entries else None
+
+
+class Matcher:
+    """Matches messages against the knowledge. Holds only the index; no conversation state."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.knowledge = knowledge
+        self.analyzer = Analyzer(knowledge)
+        self._owner: list[int] = []
+        self._cores: list[str] = []
+        self._tokens: list[str] = []
+        self._entry_topics: dict[str, list[Entry]] = defaultdict(list)
+        self._position = {entry.id: i for i, entry in enumerate(knowledge.entries)}
+        for i, entry in enumerate(knowledge.entries):
+            self._entry_topics[entry.topic].append(entry)
+            for phrasing in entry.phrasings:
+                a = self.analyzer.analyze(phrasing)
+                self._owner.append(i)
+                self._cores.append(a.core)
+                self._tokens.append(a.tokens)
+        self._bigrams: dict[str, set[int]] = defaultdict(set)
+        if len(self._cores) > FULL_SCAN_LIMIT:
+            for j, core in enumerate(self._cores):
+                for k in range(len(core) - 1):
+                    self._bigrams[core[k : k + 2]].add(self._owner[j])
+
+    # --- public -------------------------------------------------------------------------------
+
+    def ask(self, raw: str, context: Context | None = None) -> Reply:
+        """Answer one message, given the context of the previous turn."""
+        context = context or Context()
+        query = raw.strip()
+        a = self.analyzer.analyze(query)
+        if not a.text:
+            return Reply(kind="empty", query=query, context=context)
+        if a.greeting and not a.topics:
+            return Reply(kind="greeting", query=query, context=context, greeting=a.greeting)
+
+        certs, topics, inherited = self._resolve_followup(a, context)
+        ranked = self.rank(a, certs, topics)
+        if a.out_of_scope:
+            return self._fallback(query, ranked, a.out_of_scope, context)
+        if a.other_title and not a.certs and not self._prerequisite_mention(a):
+            return self._fallback(query, ranked, "", context)
+
+        direct = self._direct(a, certs, topics, context, inherited)
+        if direct is not None:
+            best = Candidate(direct, 100.0, ("certificate named with no new topic",))
+        elif ranked and ranked[0].score >= ANSWER_THRESHOLD:
+            best = ranked[0]
+        else:
+            return self._fallback(query, ranked, "", context)
+        return self._answer(query, best, certs, a, ranked)
+
+    def rank(self, a: Analysis, certs: tuple[str, ...], topics: dict[str, int]) -> list[Candidate]:
+        """All plausible entries, best first, each with its score and reasons."""
+        fuzzy = self._fuzzy(a)
+        entries = self.knowledge.entries
+        strongest = max(topics.values(), default=1)
+        out: list[Candidate] = []
+        for i, fz in fuzzy.items():
+            entry = entries[i]
+            score = FUZZY_WEIGHT * fz
+            reasons = [f"similarity {fz:.0f}"]
+            if topics:
+                if entry.topic in topics:
+                    score += TOPIC_BONUS * (0.8 + 0.2 * topics[entry.topic] / strongest)
+                    reasons.append(f"topic {entry.topic}")
+                else:
+                    score -= TOPIC_MISS
+            score += self._cert_adjustment(entry, certs, a.compare, reasons)
+            out.append(Candidate(entry, max(0.0, min(100.0, score)), tuple(reasons)))
+        out.sort(key=lambda c: (-c.score, c.entry.id))
+        return out
+
+    # --- scoring ------------------------------------------------------------------------------
+
+    def _fuzzy(self, a: Analysis) -> dict[int, float]:
+        """Best string similarity per entry index, over a candidate set."""
+        if len(self._cores) > FULL_SCAN_LIMIT:
+            rows = self._prefilter(a)
+        else:
+            rows = list(range(len(self._cores)))
+        best: dict[int, float] = {}
+        if not a.core:
+            return {self._owner[j]: 0.0 for j in rows}
+        cores = [self._cores[j] for j in rows]
+        tokens = [self._tokens[j] for j in rows]
+        by_chars = process.extract(a.core, cores, scorer=fuzz.ratio, limit=None)
+        by_tokens = process.extract(a.tokens, tokens, scorer=fuzz.token_set_ratio, limit=None)
+        for scale, results in ((1.0, by_chars), (0.9, by_tokens)):
+            for _, value, pos in results:
+                owner = self._owner[rows[pos]]
+                score = scale * float(value)
+                if score > best.get(owner, -1.0):
+                    best[owner] = score
+        return best
+
+    def _prefilter(self, a: Analysis) -> list[int]:
+        """Phrasing rows of the entries sharing most bigrams with the message, or its topics."""
+        votes: dict[int, int] = defaultdict(int)
+        core = a.core
+        for k in range(len(core) - 1):
+            for owner in self._bigrams.get(core[k : k + 2], ()):
+                votes[owner] += 1
+        for topic in a.topics:
+            for entry in self._entry_topics.get(topic, ())[:CANDIDATES]:
+                votes[self._position[entry.id]] += 1
+        chosen = {o for o, _ in sorted(votes.items(), key=lambda kv: -kv[1])[:CANDIDATES]}
+        return [j for j, owner in enumerate(self._owner) if owner in chosen]
+
+    def _cert_adjustment(
+        self, entry: Entry, certs: tuple[str, ...], compare: bool, reasons: list[str]
+    ) -> float:
+        if compare and (len(certs) != 1):
+            if entry.is_comparison:
+                reasons.append("compares both")
+                return COMPARE_MATCH
+            return -5.0
+        if not certs:
+            return 3.0 if entry.is_comparison else 0.0
+        if len(certs) == 1:
+            cert = certs[0]
+            if cert in entry.certs:
+                if entry.is_comparison:
+                    return 0.0
+                reasons.append(f"certificate {cert}")
+                return CERT_MATCH
+            if self._entry_for(entry.topic, cert) is not None:
+                reasons.append(f"other certificate than {cert}")
+                return -CERT_WRONG
+            return -5.0
+        return COMPARE_MATCH if entry.is_comparison else -5.0
+
+    # --- decisions ----------------------------------------------------------------------------
+
+    def _entry_for(self, topic: str, cert: str) -> Entry | None:
+        for entry in self._entry_topics.get(topic, ()):
+            if entry.certs == (cert,):
+                return entry
+        return None
+
+    def _resolve_followup(
+        self, a: Analysis, context: Context
+    ) -> tuple[tuple[str, ...], dict[str, int], bool]:
+        """Fill in the certificate, or the topic, from the previous turn."""
+        certs, topics = a.certs, dict(a.topics)
+        short = len(a.core) <= SHORT_FOLLOWUP
+        inherited = False
+        if not certs and context.certs and not a.compare:
+            # A question that names no certificate continues the one being discussed.
+            certs, inherited = context.certs, True
+        elif a.compare and len(certs) == 1 and context.certs and certs != context.certs:
+            # "为啥比互联网营销师低这么多" after a 全媒体运营师 answer compares the two.
+            certs = tuple(sorted({*certs, *context.certs}))
+        if not topics and context.topic and certs and (a.followup or short):
+            topics = {context.topic: 1}
+        return certs, topics, inherited
+
+    def _direct(
+        self,
+        a: Analysis,
+        certs: tuple[str, ...],
+        topics: dict[str, int],
+        context: Context,
+        inherited: bool,
+    ) -> Entry | None:
+        """An entry chosen without scoring: a bare certificate name, or a follow-up's topic."""
+        if not a.certs or a.topics or len(a.core) > SHORT_FOLLOWUP:
+            return None
+        if topics and context.topic in topics and len(certs) == 1:
+            return self._entry_for(context.topic, certs[0]) or self._topic_any(context.topic)
+        if a.compare:
+            return self.knowledge.by_id.get("compare.difference")
+        if len(certs) == 1:
+            return self._entry_for("definition", certs[0])
+        return None
+
+    def _topic_any(self, topic: str) -> Entry | None:
+        found = self._entry_topics.get(topic)
+        return found[0] if found else None
+
+    def _prerequisite_mention(self, a: Analysis) -> bool:
+        """True for "三级要教师资格证吗": a title the knowledge names as a requirement."""
+        return "levels" in a.topics and any(t in a.text for t in PREREQUISITE_TITLES)
+
+    def _answer(
+        self,
+        query: str,
+        best: Candidate,
+        certs: tuple[str, ...],
+        a: Analysis,
+        ranked: list[Candidate],
+    ) -> Reply:
+        entry = best.entry
+        entries: tuple[Entry, ...] = (entry,)
+        kind: ReplyKind = "answer"
+        note = ""
+        if len(certs) != 1 and not entry.is_comparison:
+            pair = [self._entry_for(entry.topic, c) for c in CERTS]
+            if all(pair):
+                entries = tuple(e for e in pair if e is not None)
+                kind = "both"
+        elif len(certs) == 1 and certs[0] not in entry.certs:
+            note = (
+                f"两篇资料都没有讲到{CERTS[certs[0]]}的这一点，"
+                f"下面是{'、'.join(CERTS[c] for c in entry.certs)}的情况，供参考。"
+            )
+        shown = {e.id for e in entries}
+        related = [self.knowledge.by_id[r] for r in entry.related if r not in shown][
+            :MAX_SUGGESTIONS
+        ]
+        context = Context(
+            entry_id=entry.id,
+            topic=entry.topic,
+            certs=certs if certs else tuple(c for e in entries for c in e.certs),
+        )
+        return Reply(
+            kind=kind,
+            query=query,
+            entries=entries,
+            score=round(best.score, 1),
+            suggestions=tuple(related),
+            note=note,
+            context=context,
+            reasons=best.reasons,
+        )
+
+    def _fallback(
+        self, query: str, ranked: list[Candidate], reason: str, context: Context
+    ) -> Reply:
+        guesses = tuple(c.entry for c in ranked if c.score >= SUGGEST_THRESHOLD)[:MAX_SUGGESTIONS]
+        score = ranked[0].score if ranked else 0.0
+        return Reply(
+            kind="fallback",
+            query=query,
+            score=round(score, 1),
+            suggestions=guesses,
+            note=reason,
+            context=context,
+        )

@@ -1,0 +1,205 @@
+"""Text normalisation for Chinese chat messages, phrase lookup and pinyin typo correction."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import opencc
+from pypinyin.pinyin_dict import pinyin_dict
+
+# Longest text we look at. Longer messages are cut: no real question is this long, and the cap
+# keeps one person's message from slowing everybody else.
+MAX_QUERY_CHARS = 300
+
+# Kept after normalisation: Chinese characters, ASCII letters and digits, and '+' and '.' for
+# "互联网+" and "12.8k". Everything else (punctuation, emoji, spaces, control characters) goes.
+_DROP = re.compile(r"[^0-9a-z+.\u3400-\u4dbf\u4e00-\u9fff]+")
+_STRAY_DOTS = re.compile(r"(?<![0-9])\.|\.(?![0-9])")
+
+
+@lru_cache(maxsize=1)
+def _converter() -> opencc.OpenCC:
+    # tw2sp also rewrites Taiwan phrasing (網際網路 → 互联网), not only the characters.
+    return opencc.OpenCC("tw2sp")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional (including Taiwan wording) to Simplified Chinese."""
+    return str(_converter().convert(text))
+
+
+def normalize(text: str) -> str:
+    """Fold width and case, convert to Simplified, and drop punctuation, emoji and spaces."""
+    text = unicodedata.normalize("NFKC", text[: MAX_QUERY_CHARS * 2])
+    text = to_simplified(text).lower()
+    text = _DROP.sub("", text)
+    return _STRAY_DOTS.sub("", text)[:MAX_QUERY_CHARS]
+
+
+@dataclass(frozen=True)
+class Match:
+    """A phrase found in a text, with what it stands for."""
+
+    start: int
+    end: int
+    phrase: str
+    labels: tuple[str, ...]
+
+
+class Lexicon:
+    """Phrases mapped to labels, found in text by greedy longest match."""
+
+    def __init__(self, phrases: Iterable[tuple[str, str]]) -> None:
+        table: dict[str, list[str]] = {}
+        for phrase, label in phrases:
+            if phrase and label not in table.setdefault(phrase, []):
+                table[phrase].append(label)
+        self._table = {p: tuple(labels) for p, labels in table.items()}
+        self._lengths = sorted({len(p) for p in self._table}, reverse=True)
+
+    def __contains__(self, phrase: str) -> bool:
+        return phrase in self._table
+
+    def find(self, text: str) -> list[Match]:
+        """Non-overlapping matches, longest first at each position, left to right."""
+        found: list[Match] = []
+        i, n = 0, len(text)
+        table, lengths = self._table, self._lengths
+        while i < n:
+            for length in lengths:
+                if i + length <= n:
+                    phrase = text[i : i + length]
+                    labels = table.get(phrase)
+                    if labels is not None:
+                        found.append(Match(i, i + length, phrase, labels))
+                        i += length
+                        break
+            else:
+                i += 1
+        return found
+
+    def remove(self, text: str) -> str:
+        """The text without any of the phrases."""
+        matches = self.find(text)
+        if not matches:
+            return text
+        parts, last = [], 0
+        for m in matches:
+            parts.append(text[last : m.start])
+            last = m.end
+        parts.append(text[last:])
+        return "".join(parts)
+
+    def segment(self, text: str) -> list[str]:
+        """Split text into known phrases and single characters (for token-based scorers)."""
+        tokens: list[str] = []
+        last = 0
+        for m in self.find(text):
+            tokens.extend(text[last : m.start])
+            tokens.append(m.phrase)
+            last = m.end
+        tokens.extend(text[last:])
+        return tokens
+
+
+# --- pinyin -------------------------------------------------------------------------------------
+
+# Pairs that pinyin input users commonly confuse (fuzzy pinyin): folded to one spelling.
+# Longer words are typed by their initials or pasted; homophone typos are in shorter ones.
+MAX_TYPO_WORD = 8
+_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"))
+_FUZZY_FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"))
+
+
+@lru_cache(maxsize=8192)
+def syllable(char: str) -> str | None:
+    """The character's most common reading without tone; None if it has none."""
+    readings = pinyin_dict.get(ord(char))
+    if not readings:
+        return None
+    plain = unicodedata.normalize("NFKD", readings.split(",")[0])
+    return "".join(c for c in plain if not unicodedata.combining(c)).replace("ü", "v")
+
+
+@lru_cache(maxsize=8192)
+def fuzzy_syllable(char: str) -> str | None:
+    """The reading with zh/z, ch/c, sh/s, ing/in, eng/en and ang/an folded together."""
+    s = syllable(char)
+    if s is None:
+        return None
+    for long, short in _FUZZY_INITIALS:
+        if s.startswith(long):
+            s = short + s[len(long) :]
+            break
+    for long, short in _FUZZY_FINALS:
+        if s.endswith(long):
+            s = s[: -len(long)] + short
+            break
+    return s
+
+
+class TypoCorrector:
+    """Rewrites words typed with the wrong homophone (互连网营销师 → 互联网营销师).
+
+    It only corrects towards the given vocabulary, and never touches a span that already is a
+    word of the vocabulary or appears in the knowledge's own text (so 公众号 stays 公众号 even
+    though it sounds like 工种). Two-character words are everyday words too (北京 sounds like
+    背景), so they are corrected only towards ``short_words`` and only on an exact reading;
+    longer words also match on fuzzy pinyin.
+    """
+
+    def __init__(self, words: Iterable[str], short_words: Iterable[str], corpus: str) -> None:
+        index: dict[tuple[str, ...], str] = {}
+        long_words = {w for w in words if 3 <= len(w) <= MAX_TYPO_WORD}
+        shorts = {w for w in short_words if len(w) == 2}
+        for word in sorted(long_words, key=lambda w: (-len(w), w)):
+            key = self._key(word, fuzzy_syllable)
+            if key is not None:
+                index.setdefault(key, word)
+        for word in sorted(shorts):
+            key = self._key(word, syllable)
+            if key is not None:
+                index.setdefault(key, word)
+        self._index = index
+        self._words = long_words | shorts
+        self._corpus = corpus
+        self._lengths = sorted({len(k) for k in index}, reverse=True)
+
+    @staticmethod
+    def _key(text: str, reading: Callable[[str], str | None]) -> tuple[str, ...] | None:
+        key = tuple(reading(c) or "" for c in text)
+        return None if "" in key else key
+
+    def correct(self, text: str) -> str:
+        """The text with homophone typos of vocabulary words replaced."""
+        exact = [syllable(c) for c in text]
+        fuzzy = [fuzzy_syllable(c) for c in text]
+        out: list[str] = []
+        i, n = 0, len(text)
+        while i < n:
+            if exact[i] is None:
+                out.append(text[i])
+                i += 1
+                continue
+            for length in self._lengths:
+                if i + length > n:
+                    continue
+                span = text[i : i + length]
+                if span in self._words:
+                    out.append(span)
+                    i += length
+                    break
+                readings = exact if length == 2 else fuzzy
+                word = self._index.get(tuple(readings[i : i + length]))  # type: ignore[arg-type]
+                if word is not None and span not in self._corpus:
+                    out.append(word)
+                    i += length
+                    break
+            else:
+                out.append(text[i])
+                i += 1
+        return "".join(out)

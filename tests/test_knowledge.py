@@ -1,0 +1,125 @@
+"""Loading and validating the knowledge files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge import CERTS, Knowledge, KnowledgeError, load_knowledge
+
+
+def test_shipped_knowledge_is_complete(knowledge: Knowledge) -> None:
+    assert len(knowledge.entries) >= 40
+    for entry in knowledge.entries:
+        assert entry.answer and entry.sources and len(entry.alternates) >= 4, entry.id
+        assert set(entry.certs) <= set(CERTS)
+    assert {s.date for s in knowledge.sources.values()} == {"2022-02-10", "2023-01-18"}
+
+
+def test_every_topic_a_person_asks_about_has_an_entry(knowledge: Knowledge) -> None:
+    topics = {e.topic for e in knowledge.entries}
+    for needed in (
+        "salary",
+        "eligibility",
+        "registration",
+        "price",
+        "levels",
+        "issuer",
+        "origin",
+        "duties",
+        "difference",
+        "suitability",
+        "training_providers",
+    ):
+        assert needed in topics
+
+
+def test_eligibility_gives_both_sources_with_dates(knowledge: Knowledge) -> None:
+    answer = knowledge.entry("ims.eligibility").answer
+    assert "2022" in answer and "2023" in answer
+    assert set(knowledge.entry("ims.eligibility").sources) == {"kr36_2022", "sdzsb_2023"}
+
+
+def test_answers_are_plain_text(knowledge: Knowledge) -> None:
+    for entry in knowledge.entries:
+        for marker in ("<b>", "**", "](", "<a "):
+            assert marker not in entry.answer, (entry.id, marker)
+
+
+def _break(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _problems(root: Path) -> list[str]:
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(root)
+    return info.value.problems
+
+
+def test_malformed_yaml_names_file_and_line(kb_copy: Path) -> None:
+    _break(kb_copy / "entries" / "amo.yaml", "  certs: [amo]", "  certs: [amo\n  : :")
+    (problem,) = _problems(kb_copy)
+    assert problem.startswith("knowledge/entries/amo.yaml:") and "invalid YAML" in problem
+
+
+def test_missing_field_is_named(kb_copy: Path) -> None:
+    _break(kb_copy / "entries" / "ims.yaml", "  topic: salary\n", "")
+    problems = _problems(kb_copy)
+    assert any(
+        "knowledge/entries/ims.yaml:" in p and "'ims.salary' is missing 'topic'" in p
+        for p in problems
+    )
+
+
+def test_duplicate_id_points_to_both_places(kb_copy: Path) -> None:
+    _break(kb_copy / "entries" / "amo.yaml", "id: amo.salary", "id: ims.salary")
+    problems = _problems(kb_copy)
+    assert any(
+        "duplicate id 'ims.salary'" in p and "entries/amo.yaml:" in p and "entries/ims.yaml:" in p
+        for p in problems
+    )
+
+
+def test_dangling_related_id(kb_copy: Path) -> None:
+    path = kb_copy / "entries" / "compare.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("related: [", text.index("id: compare.salary"))
+    path.write_text(
+        text[:start] + "related: [no.such_entry]" + text[text.index("\n", start) :],
+        encoding="utf-8",
+    )
+    problems = _problems(kb_copy)
+    assert any("relates to unknown 'no.such_entry'" in p and "compare.yaml:" in p for p in problems)
+
+
+def test_unknown_topic_and_source(kb_copy: Path) -> None:
+    _break(kb_copy / "entries" / "amo.yaml", "topic: levels", "topic: weather")
+    _break(kb_copy / "entries" / "amo.yaml", "sources: [sdzsb_2023]", "sources: [blog_2024]")
+    problems = _problems(kb_copy)
+    assert any("topic 'weather'" in p for p in problems)
+    assert any("unknown source 'blog_2024'" in p for p in problems)
+
+
+def test_kb_check_reports_problems_without_traceback(kb_copy: Path) -> None:
+    _break(kb_copy / "entries" / "ims.yaml", "id: ims.price", "id: ims.salary")
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "--knowledge", str(kb_copy), "kb", "check"],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode != 0
+    assert "duplicate id 'ims.salary'" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_kb_check_passes_on_shipped_knowledge() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "kb", "check"], capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert "知识库有效" in run.stdout

@@ -1,0 +1,150 @@
+"""The matcher as a person meets it: right answers, typos, Traditional text, follow-ups, honesty."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.matcher import ANSWER_THRESHOLD, Context, Matcher
+from bot.textnorm import normalize
+
+
+def ask(matcher: Matcher, text: str, context: Context | None = None) -> str | None:
+    return matcher.ask(text, context).entry_id
+
+
+def test_normalize_folds_width_case_script_and_noise() -> None:
+    assert normalize("ＩＭＳ　互聯網營銷師，薪資多少？？😂") == "ims互联网营销师薪资多少"
+    assert normalize("網際網路") == "互联网"
+    assert normalize("平均12.8K。") == "平均12.8k"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("互联网营销师工资多少", "ims.salary"),
+        ("全媒体运营师一个月能挣多少", "amo.salary"),
+        ("互联网营销师怎么报名", "both.registration"),
+        ("考互联网营销师要花多少钱", "ims.price"),
+        ("互联网营销师分几个等级", "ims.levels"),
+        ("全媒体运营师证书是谁发的", "amo.issuer"),
+        ("两个证有啥区别", "compare.difference"),
+        ("李佳琦是几级", "people.lijiaqi"),
+        ("罗永浩那个培训班", "people.luoyonghao"),
+    ],
+)
+def test_plain_questions(matcher: Matcher, question: str, expected: str) -> None:
+    assert ask(matcher, question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("互连网营销师工资多少", "ims.salary"),
+        ("全媒体运营狮是干嘛的", "amo.definition"),
+        ("直播代货的主播是做什么的", "ims.job.live_seller"),
+        ("互联网营消师报名费多少", "ims.price"),
+    ],
+)
+def test_homophone_typos(matcher: Matcher, question: str, expected: str) -> None:
+    assert ask(matcher, question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("網際網路行銷師薪水多少", "ims.salary"),
+        ("全媒體營運師證照怎麼報考", "both.registration"),
+        ("互聯網營銷師報考條件", "ims.eligibility"),
+    ],
+)
+def test_traditional_and_taiwan_wording(matcher: Matcher, question: str, expected: str) -> None:
+    assert ask(matcher, question) == expected
+
+
+def test_topic_without_certificate_answers_both_side_by_side(matcher: Matcher) -> None:
+    reply = matcher.ask("分几个等级？")
+    assert reply.kind == "both"
+    assert [e.id for e in reply.entries] == ["ims.levels", "amo.levels"]
+
+
+def test_salary_without_certificate_gives_both_figures(matcher: Matcher) -> None:
+    reply = matcher.ask("工资多少")
+    assert reply.kind == "both"
+    text = " ".join(e.answer for e in reply.entries)
+    assert "12.8" in text and "6.2" in text
+
+
+def test_which_pays_more_gives_the_comparison(matcher: Matcher) -> None:
+    assert ask(matcher, "哪个证工资更高") == "compare.salary"
+
+
+def test_follow_up_switches_certificate(matcher: Matcher) -> None:
+    first = matcher.ask("互联网营销师工资多少")
+    assert ask(matcher, "那全媒体运营师呢", first.context) == "amo.salary"
+
+
+def test_follow_up_switches_topic(matcher: Matcher) -> None:
+    first = matcher.ask("互联网营销师分几个等级")
+    assert ask(matcher, "那考试呢", first.context) == "ims.exam"
+
+
+def test_context_round_trips_through_json(matcher: Matcher) -> None:
+    context = matcher.ask("全媒体运营师前景怎么样").context
+    restored = Context.from_dict(json.loads(json.dumps(context.to_dict())))
+    assert restored == context
+    assert ask(matcher, "那工资呢", restored) == "amo.salary"
+
+
+def test_bare_certificate_name_gives_its_definition(matcher: Matcher) -> None:
+    assert ask(matcher, "全媒体运营师") == "amo.definition"
+
+
+def test_topic_only_one_certificate_has_is_answered_with_a_note(matcher: Matcher) -> None:
+    reply = matcher.ask("全媒体运营师考证要多少钱")
+    assert reply.entry_id == "ims.price"
+    assert "没有讲到全媒体运营师" in reply.note
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "今天天气怎么样",
+        "教师资格证怎么报名",
+        "一级造价师什么时候报名",
+        "纹绣师一个月收入多少",
+        "云南师范大学是一本还是二本",
+        "互联网营销师考试题库哪里有",
+        "2024年互联网营销师什么时候报名",
+        "哪家机构报全媒体运营师最便宜",
+        "互联网营销师证能申请补贴吗",
+        "帮我写一段python代码",
+    ],
+)
+def test_out_of_scope_gets_honest_fallback(matcher: Matcher, question: str) -> None:
+    reply = matcher.ask(question)
+    assert reply.kind == "fallback" and reply.entry_id is None
+
+
+def test_greetings_are_polite_not_answers(matcher: Matcher) -> None:
+    for text in ("你好", "谢谢！", "在吗？", "拜拜"):
+        reply = matcher.ask(text)
+        assert reply.kind == "greeting" and reply.entry_id is None
+
+
+def test_low_confidence_offers_guesses_not_an_answer(matcher: Matcher) -> None:
+    reply = matcher.ask("营销师那个东西到底咋弄比较好呢")
+    if reply.kind == "fallback":
+        assert reply.score < ANSWER_THRESHOLD
+    assert len(reply.suggestions) <= 3
+
+
+def test_empty_and_noise_only(matcher: Matcher) -> None:
+    assert matcher.ask("").kind == "empty"
+    assert matcher.ask("？？？😂😂").kind == "empty"
+
+
+def test_scores_are_bounded_and_explained(matcher: Matcher) -> None:
+    reply = matcher.ask("互联网营销师前景好吗")
+    assert 0 <= reply.score <= 100 and reply.reasons

@@ -13,7 +13,9 @@ from .textnorm import Lexicon, TypoCorrector, normalize
 # A title ending in 师/员 or a certificate name that is not one of ours ("教师资格证" aside, which
 # the knowledge mentions). Seen without either of our certificates, it means the person asks about
 # something else.
-_OTHER_TITLE = re.compile(r"[\u4e00-\u9fff]{1,5}?(师|员)|[\u4e00-\u9fff]{2,4}(资格证|证书|证|照)")
+_OTHER_TITLE = re.compile(
+    r"[\u4e00-\u9fff]{1,5}?(师|员)|[\u4e00-\u9fff]{0,4}(资格证|上岗证|从业证|驾照|驾驶证|会计证|技工证)"
+)
 # Words ending in 师/员/证 that are not titles or certificates.
 _GENERIC_TITLES = frozenset(
     [
@@ -145,8 +147,11 @@ class Analyzer:
             normalize(text) for e in knowledge.entries for text in (*e.phrasings, e.answer)
         )
         self._typos = TypoCorrector(vocabulary, syn.domain_words, corpus)
-        # Segmentation vocabulary for token scorers: every phrase the synonyms know.
+        # Segmentation vocabulary for token scorers: every phrase the synonyms know. Each
+        # phrase is written as one private-use character, so a token scorer compares words as
+        # units and runs on strings a few characters long.
         self._segmenter = Lexicon((w, "w") for w in vocabulary)
+        self._codes = {w: chr(0xF0000 + i) for i, w in enumerate(sorted(vocabulary)) if len(w) > 1}
 
     def _all_words(self) -> list[str]:
         syn = self._syn
@@ -224,5 +229,5 @@ class Analyzer:
 
         core = self._fillers.remove(self._certs.remove(text))
         result.core = core
-        result.tokens = " ".join(self._segmenter.segment(core))
+        result.tokens = " ".join(self._codes.get(t, t) for t in self._segmenter.segment(core))
         return result

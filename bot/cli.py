@@ -96,7 +96,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     knowledge = load_or_exit(args.knowledge)
     print("未配置 TELEGRAM_BOT_TOKEN，现在启动终端对话。")
-    print("要连接 Telegram：在 .env 中写入 TELEGRAM_BOT_TOKEN=<从 @BotFather 获得的令牌>，再运行 make run。")
+    print(
+        "要连接 Telegram：在 .env 中写入 TELEGRAM_BOT_TOKEN=<从 @BotFather 获得的令牌>，再运行 make run。"
+    )
     return run_chat(knowledge)
 
 

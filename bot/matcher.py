@@ -25,10 +25,12 @@ MAX_SUGGESTIONS = 3
 FUZZY_WEIGHT = 0.6  # share of the score from string similarity
 TOPIC_BONUS = 45.0  # the message names the entry's topic (a little less for a shorter signal)
 TOPIC_MISS = 15.0  # the message names other topics only
-CERT_MATCH = 10.0  # the message names the entry's certificate
+CERT_MATCH = 15.0  # the message names the entry's certificate
 CERT_WRONG = 45.0  # names the other certificate, which has its own entry on this topic
 COMPARE_MATCH = 12.0  # the message compares both and the entry does too
 SHORT_FOLLOWUP = 4  # a message this short (after removing names) may continue the last one
+SHORT_COMPARISON = 6  # both names and this little else: the person asks how they differ
+FUZZY_CUTOFF = 30.0  # similarity below this is noise, counted as 0
 FULL_SCAN_LIMIT = 4000  # phrasings; above this, candidates come from a bigram index first
 CANDIDATES = 60  # entries scored in full after the bigram prefilter
 
@@ -110,6 +112,7 @@ class Matcher:
                 self._owner.append(i)
                 self._cores.append(a.core)
                 self._tokens.append(a.tokens)
+        self._all_rows = list(range(len(self._cores)))
         self._bigrams: dict[str, set[int]] = defaultdict(set)
         if len(self._cores) > FULL_SCAN_LIMIT:
             for j, core in enumerate(self._cores):
@@ -171,21 +174,26 @@ class Matcher:
         """Best string similarity per entry index, over a candidate set."""
         if len(self._cores) > FULL_SCAN_LIMIT:
             rows = self._prefilter(a)
+            cores = [self._cores[j] for j in rows]
+            tokens = [self._tokens[j] for j in rows]
         else:
-            rows = list(range(len(self._cores)))
-        best: dict[int, float] = {}
+            rows, cores, tokens = self._all_rows, self._cores, self._tokens
+        # Every entry takes part (so topic and certificate alone can carry a short message);
+        # similarity below the cutoff counts as none, which saves most of the work.
+        best: dict[int, float] = dict.fromkeys((self._owner[j] for j in rows), 0.0)
         if not a.core:
-            return {self._owner[j]: 0.0 for j in rows}
-        cores = [self._cores[j] for j in rows]
-        tokens = [self._tokens[j] for j in rows]
-        by_chars = process.extract(a.core, cores, scorer=fuzz.ratio, limit=None)
-        by_tokens = process.extract(a.tokens, tokens, scorer=fuzz.token_set_ratio, limit=None)
-        for scale, results in ((1.0, by_chars), (0.9, by_tokens)):
-            for _, value, pos in results:
-                owner = self._owner[rows[pos]]
-                score = scale * float(value)
-                if score > best.get(owner, -1.0):
-                    best[owner] = score
+            return best
+        owner = self._owner
+        for scale, query, choices, scorer in (
+            (1.0, a.core, cores, fuzz.ratio),
+            (0.9, a.tokens, tokens, fuzz.token_set_ratio),
+        ):
+            for _, value, pos in process.extract_iter(
+                query, choices, scorer=scorer, score_cutoff=FUZZY_CUTOFF
+            ):
+                i = owner[rows[pos]]
+                if scale * value > best[i]:
+                    best[i] = scale * value
         return best
 
     def _prefilter(self, a: Analysis) -> list[int]:
@@ -258,6 +266,8 @@ class Matcher:
         inherited: bool,
     ) -> Entry | None:
         """An entry chosen without scoring: a bare certificate name, or a follow-up's topic."""
+        if (len(a.certs) > 1 or a.compare) and not topics and len(a.core) <= SHORT_COMPARISON:
+            return self.knowledge.by_id.get("compare.difference")
         if not a.certs or a.topics or len(a.core) > SHORT_FOLLOWUP:
             return None
         if topics and context.topic in topics and len(certs) == 1:

@@ -59,7 +59,12 @@ class Lexicon:
             if phrase and label not in table.setdefault(phrase, []):
                 table[phrase].append(label)
         self._table = {p: tuple(labels) for p, labels in table.items()}
-        self._lengths = sorted({len(p) for p in self._table}, reverse=True)
+        # For each first character, the phrase lengths to try there, longest first: most
+        # positions start no phrase at all and are skipped with one lookup.
+        starts: dict[str, set[int]] = {}
+        for phrase in self._table:
+            starts.setdefault(phrase[0], set()).add(len(phrase))
+        self._starts = {c: sorted(ls, reverse=True) for c, ls in starts.items()}
 
     def __contains__(self, phrase: str) -> bool:
         return phrase in self._table
@@ -68,9 +73,9 @@ class Lexicon:
         """Non-overlapping matches, longest first at each position, left to right."""
         found: list[Match] = []
         i, n = 0, len(text)
-        table, lengths = self._table, self._lengths
+        table, starts = self._table, self._starts
         while i < n:
-            for length in lengths:
+            for length in starts.get(text[i], ()):
                 if i + length <= n:
                     phrase = text[i : i + length]
                     labels = table.get(phrase)

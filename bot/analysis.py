@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from .knowledge import CERTS, Knowledge
-from .textnorm import Lexicon, TypoCorrector, normalize
+from .textnorm import MAX_QUERY_CHARS, Lexicon, TypoCorrector, normalize
 
 # A title ending in 师/员 or a certificate name that is not one of ours ("教师资格证" aside, which
 # the knowledge mentions). Seen without either of our certificates, it means the person asks about
@@ -105,6 +105,8 @@ _GENERIC_TITLES = frozenset(
 )
 
 
+# Where one clause of a chat message ends and the next begins.
+_CLAUSE_BREAK = re.compile(r"[\s,.!?;:~，。！？；：、～…]+")
 # How close a misspelt full certificate name must be (互联网销营师 → 互联网营销师).
 FUZZY_NAME_CUTOFF = 80.0
 
@@ -123,6 +125,7 @@ class Analysis:
     other_title: str | None = None
     core: str = ""
     tokens: str = ""
+    final_topics: frozenset[str] = frozenset()  # topics of the last clause that has any
 
 
 class Analyzer:
@@ -183,6 +186,16 @@ class Analyzer:
                 return text[: found.dest_start] + name + text[found.dest_end :]
         return text
 
+    def _final_topics(self, raw: str, topics: dict[str, int]) -> frozenset[str]:
+        """Topics of the last clause that names any: in a long message the question comes last."""
+        clauses = _CLAUSE_BREAK.split(raw[: MAX_QUERY_CHARS * 2])
+        for clause in reversed(clauses):
+            text = self._typos.correct(self._rewrite(normalize(clause)))
+            found = {t for m in self._topics.find(text) for t in m.labels if t in topics}
+            if found:
+                return frozenset(found)
+        return frozenset()
+
     def analyze(self, raw: str) -> Analysis:
         """Find certificates, topics and signals in a message."""
         text = self._typos.correct(self._rewrite(normalize(raw)))
@@ -227,6 +240,8 @@ class Analyzer:
         if greeting_matches and not without_greetings:
             result.greeting = greeting_matches[0].labels[0]
 
+        if len(result.topics) > 1:
+            result.final_topics = self._final_topics(raw, result.topics)
         core = self._fillers.remove(self._certs.remove(text))
         result.core = core
         result.tokens = " ".join(self._codes.get(t, t) for t in self._segmenter.segment(core))

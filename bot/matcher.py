@@ -24,6 +24,7 @@ SUGGEST_THRESHOLD = 35.0  # at or above: offer as "您是不是想问"
 MAX_SUGGESTIONS = 3
 FUZZY_WEIGHT = 0.6  # share of the score from string similarity
 TOPIC_BONUS = 45.0  # the message names the entry's topic (a little less for a shorter signal)
+EARLIER_CLAUSE = 0.85  # a topic only in an earlier clause of a long message counts less
 TOPIC_MISS = 15.0  # the message names other topics only
 CERT_MATCH = 15.0  # the message names the entry's certificate
 CERT_WRONG = 45.0  # names the other certificate, which has its own entry on this topic
@@ -159,7 +160,10 @@ class Matcher:
             reasons = [f"similarity {fz:.0f}"]
             if topics:
                 if entry.topic in topics:
-                    score += TOPIC_BONUS * (0.8 + 0.2 * topics[entry.topic] / strongest)
+                    bonus = TOPIC_BONUS * (0.8 + 0.2 * topics[entry.topic] / strongest)
+                    if a.final_topics and entry.topic not in a.final_topics:
+                        bonus *= EARLIER_CLAUSE
+                    score += bonus
                     reasons.append(f"topic {entry.topic}")
                 else:
                     score -= TOPIC_MISS

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.matcher import ANSWER_THRESHOLD, Context, Matcher
+from bot.render import render_text
 from bot.textnorm import normalize
 
 
@@ -148,3 +151,26 @@ def test_empty_and_noise_only(matcher: Matcher) -> None:
 def test_scores_are_bounded_and_explained(matcher: Matcher) -> None:
     reply = matcher.ask("互联网营销师前景好吗")
     assert 0 <= reply.score <= 100 and reply.reasons
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=400))
+def test_any_text_gets_a_sensible_reply(matcher: Matcher, text: str) -> None:
+    reply = matcher.ask(text)
+    assert reply.kind in ("answer", "both", "fallback", "greeting", "empty")
+    assert 0 <= reply.score <= 100
+    assert (reply.entry_id is None) == (reply.kind in ("fallback", "greeting", "empty"))
+    assert render_text(matcher.knowledge, reply).strip()
+    assert len(reply.suggestions) <= 3
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(["互联网营销师工资多少", "全媒体运营师报考条件", "两个证有啥区别"]),
+    st.text(alphabet=" ，。！？😂🙏～…　\u200b\u202e", max_size=6),
+    st.text(alphabet=" ，。！？😂🙏～…　\u200b\u202e", max_size=6),
+)
+def test_noise_around_a_question_does_not_change_the_answer(
+    matcher: Matcher, question: str, before: str, after: str
+) -> None:
+    assert ask(matcher, before + question + after) == ask(matcher, question)

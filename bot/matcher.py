@@ -10,7 +10,7 @@ guesses and says honestly that the question is not in its knowledge.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from rapidfuzz import fuzz, process
@@ -23,6 +23,8 @@ ANSWER_THRESHOLD = 60.0  # at or above: answer the best entry
 SUGGEST_THRESHOLD = 35.0  # at or above: offer as "您是不是想问"
 MAX_SUGGESTIONS = 3
 FUZZY_WEIGHT = 0.6  # share of the score from string similarity
+NEAR_EXACT = 92.0  # similarity at which the message is taken to be that phrasing
+NEAR_EXACT_BONUS = 45.0
 TOPIC_BONUS = 45.0  # the message names the entry's topic (a little less for a shorter signal)
 EARLIER_CLAUSE = 0.85  # a topic only in an earlier clause of a long message counts less
 TOPIC_MISS = 15.0  # the message names other topics only
@@ -158,7 +160,12 @@ class Matcher:
             entry = entries[i]
             score = FUZZY_WEIGHT * fz
             reasons = [f"similarity {fz:.0f}"]
-            if topics:
+            if fz >= NEAR_EXACT:
+                # The message is (almost) one of the entry's own phrasings: that beats any
+                # topic word it happens to contain.
+                score += NEAR_EXACT_BONUS
+                reasons.append("near-exact phrasing")
+            elif topics:
                 if entry.topic in topics:
                     bonus = TOPIC_BONUS * (0.8 + 0.2 * topics[entry.topic] / strongest)
                     if a.final_topics and entry.topic not in a.final_topics:
@@ -168,9 +175,10 @@ class Matcher:
                 else:
                     score -= TOPIC_MISS
             score += self._cert_adjustment(entry, certs, a.compare, reasons)
-            out.append(Candidate(entry, max(0.0, min(100.0, score)), tuple(reasons)))
+            out.append(Candidate(entry, score, tuple(reasons)))
         out.sort(key=lambda c: (-c.score, c.entry.id))
-        return out
+        # Scores are ranked raw and reported as a 0..100 confidence.
+        return [replace(c, score=max(0.0, min(100.0, c.score))) for c in out]
 
     # --- scoring ------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ guesses and says honestly that the question is not in its knowledge.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from rapidfuzz import fuzz, process
@@ -116,6 +116,7 @@ class Matcher:
                 self._cores.append(a.core)
                 self._tokens.append(a.tokens)
         self._all_rows = list(range(len(self._cores)))
+        self._no_similarity = dict.fromkeys(range(len(knowledge.entries)), 0.0)
         self._bigrams: dict[str, set[int]] = defaultdict(set)
         if len(self._cores) > FULL_SCAN_LIMIT:
             for j, core in enumerate(self._cores):
@@ -155,7 +156,7 @@ class Matcher:
         fuzzy = self._fuzzy(a)
         entries = self.knowledge.entries
         strongest = max(topics.values(), default=1)
-        out: list[Candidate] = []
+        out: list[tuple[float, str, Entry, list[str]]] = []
         for i, fz in fuzzy.items():
             entry = entries[i]
             score = FUZZY_WEIGHT * fz
@@ -175,10 +176,10 @@ class Matcher:
                 else:
                     score -= TOPIC_MISS
             score += self._cert_adjustment(entry, certs, a.compare, reasons)
-            out.append(Candidate(entry, score, tuple(reasons)))
-        out.sort(key=lambda c: (-c.score, c.entry.id))
+            out.append((-score, entry.id, entry, reasons))
+        out.sort(key=lambda row: row[:2])
         # Scores are ranked raw and reported as a 0..100 confidence.
-        return [replace(c, score=max(0.0, min(100.0, c.score))) for c in out]
+        return [Candidate(e, max(0.0, min(100.0, -neg)), tuple(r)) for neg, _, e, r in out]
 
     # --- scoring ------------------------------------------------------------------------------
 
@@ -192,7 +193,10 @@ class Matcher:
             rows, cores, tokens = self._all_rows, self._cores, self._tokens
         # Every entry takes part (so topic and certificate alone can carry a short message);
         # similarity below the cutoff counts as none, which saves most of the work.
-        best: dict[int, float] = dict.fromkeys((self._owner[j] for j in rows), 0.0)
+        if rows is self._all_rows:
+            best = dict(self._no_similarity)
+        else:
+            best = dict.fromkeys((self._owner[j] for j in rows), 0.0)
         if not a.core:
             return best
         owner = self._owner

@@ -107,6 +107,8 @@ _GENERIC_TITLES = frozenset(
 
 # Where one clause of a chat message ends and the next begins.
 _CLAUSE_BREAK = re.compile(r"[\s,.!?;:~，。！？；：、～…]+")
+# Longer than this (normalised), a message with several clauses is read as story, then question.
+LONG_MESSAGE = 30
 # How close a misspelt full certificate name must be (互联网销营师 → 互联网营销师).
 FUZZY_NAME_CUTOFF = 80.0
 
@@ -186,6 +188,19 @@ class Analyzer:
                 return text[: found.dest_start] + name + text[found.dest_end :]
         return text
 
+    def _question_part(self, raw: str, text: str) -> str:
+        """The part of a message that asks: all of a short one, the last two clauses of a long one.
+
+        Long chat messages tell a story before they ask ("我刚高考完……想问互联网营销师……"), and
+        words in the story must not make the question look like something else.
+        """
+        if len(text) <= LONG_MESSAGE:
+            return text
+        clauses = [c for c in _CLAUSE_BREAK.split(raw[: MAX_QUERY_CHARS * 2]) if c.strip()]
+        if len(clauses) <= 2:
+            return text
+        return self._typos.correct(self._rewrite(normalize("".join(clauses[-2:]))))
+
     def _final_topics(self, raw: str, topics: dict[str, int]) -> frozenset[str]:
         """Topics of the last clause that names any: in a long message the question comes last."""
         clauses = _CLAUSE_BREAK.split(raw[: MAX_QUERY_CHARS * 2])
@@ -223,8 +238,9 @@ class Analyzer:
         result.compare = bool(self._compare.find(text)) or len(certs) > 1
         result.followup = bool(self._followup.find(text))
 
+        asked = self._question_part(raw, text)
         for oos in self._syn.out_of_scope:
-            if oos.pattern.search(text):
+            if oos.pattern.search(asked):
                 result.out_of_scope = oos.reason
                 break
 
@@ -240,7 +256,10 @@ class Analyzer:
         if greeting_matches and not without_greetings:
             result.greeting = greeting_matches[0].labels[0]
 
-        if len(result.topics) > 1:
+        named = {t for t in result.topics if self._syn.topics[t].named}
+        if named:
+            result.final_topics = frozenset(named)
+        elif len(result.topics) > 1:
             result.final_topics = self._final_topics(raw, result.topics)
         core = self._fillers.remove(self._certs.remove(text))
         result.core = core

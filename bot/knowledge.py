@@ -78,6 +78,7 @@ class Topic:
     label: str
     words: tuple[str, ...]
     generic: bool = False  # a question form ("是什么"), yielding to any specific topic
+    named: bool = False  # a person or event: mentioned at all, it is what the message is about
 
 
 @dataclass(frozen=True)
@@ -318,7 +319,11 @@ def _load_synonyms(path: Path, name: str, problems: list[str]) -> Synonyms | Non
             problems.append(f"{name}:{line}: topic '{key}' needs a 'label' and a list of 'words'")
             continue
         topics[str(key)] = Topic(
-            key=str(key), label=label.strip(), words=words, generic=bool(item.get("generic"))
+            key=str(key),
+            label=label.strip(),
+            words=words,
+            generic=bool(item.get("generic")),
+            named=bool(item.get("named")),
         )
 
     out_of_scope: list[OutOfScope] = []

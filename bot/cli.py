@@ -8,6 +8,7 @@ Usage:
     python -m bot kb check                       # validate the knowledge files
     python -m bot eval                           # accuracy on tests/eval/questions.yaml
     python -m bot bench                          # latency, start-up time and memory
+    python -m bot choose --answers 1,2,1,1,1,3,2  # the guided choice, non-interactively
     python -m bot run                            # Telegram if a token is set, else chat
 """
 
@@ -18,11 +19,14 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .knowledge import DEFAULT_DIR, Knowledge, KnowledgeError, load_knowledge
 from .matcher import Matcher, Reply
 from .render import render_text
+
+if TYPE_CHECKING:
+    from .choose import Flow
 
 
 def load_or_exit(root: Path | str = DEFAULT_DIR) -> Knowledge:
@@ -31,6 +35,19 @@ def load_or_exit(root: Path | str = DEFAULT_DIR) -> Knowledge:
         return load_knowledge(root)
     except KnowledgeError as exc:
         print("知识库有错误，无法启动：", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def load_flow_or_exit(root: Path | str, knowledge: Knowledge) -> Flow:
+    """Load the guided-choice flow or print each problem and exit non-zero."""
+    from .choose import load_flow
+
+    try:
+        return load_flow(root, knowledge)
+    except KnowledgeError as exc:
+        print("选择流程有错误，无法启动：", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         raise SystemExit(1) from None
@@ -70,7 +87,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     from .terminal import run_chat
 
-    return run_chat(load_or_exit(args.knowledge))
+    knowledge = load_or_exit(args.knowledge)
+    return run_chat(knowledge, flow=load_flow_or_exit(args.knowledge, knowledge))
 
 
 def cmd_kb(args: argparse.Namespace) -> int:
@@ -89,6 +107,28 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from .bench import run_bench
 
     return run_bench(args.knowledge, entries=args.entries, queries=args.queries)
+
+
+def cmd_choose(args: argparse.Namespace) -> int:
+    from .choose import ChoiceInputError, ChooseEngine
+
+    parts = [p.strip() for p in args.answers.replace("，", ",").split(",")]
+    if not all(p.isascii() and p.isdigit() for p in parts):
+        print(
+            "错误：--answers 要写成用逗号分隔的选项序号，例如 --answers 1,1,4,3,1,4,2",
+            file=sys.stderr,
+        )
+        return 2
+    knowledge = load_or_exit(args.knowledge)
+    flow = load_flow_or_exit(args.knowledge, knowledge)
+    engine = ChooseEngine(flow, knowledge, Matcher(knowledge))
+    try:
+        result = engine.answer_numbers([int(p) for p in parts])
+    except ChoiceInputError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(result.to_json(), ensure_ascii=False) if args.json else result.text)
+    return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -131,6 +171,13 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--entries", type=int, default=10_000, help="size of the generated base")
     bench.add_argument("--queries", type=int, default=500, help="questions per measurement")
     bench.set_defaults(func=cmd_bench)
+
+    choose = sub.add_parser("choose", help="the guided choice, answered by option numbers")
+    choose.add_argument(
+        "--answers", default="", help="1-based option numbers, one per step taken: 1,3,2,..."
+    )
+    choose.add_argument("--json", action="store_true", help="print JSON")
+    choose.set_defaults(func=cmd_choose)
 
     run = sub.add_parser("run", help="run the bot (Telegram when configured, else terminal)")
     run.set_defaults(func=cmd_run)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .choose import load_flow
 from .cli import load_or_exit
-from .knowledge import Knowledge
+from .knowledge import Knowledge, KnowledgeError
 from .matcher import Matcher
 
 
@@ -23,13 +24,25 @@ def confusions(knowledge: Knowledge, matcher: Matcher) -> list[tuple[str, str, s
 
 
 def check(root: Path | str) -> int:
-    """Print the validation result; non-zero exit only when the files are invalid."""
+    """Print the validation result; non-zero exit only when the files or the flow are invalid."""
     knowledge = load_or_exit(root)
     matcher = Matcher(knowledge)
     phrasings = sum(len(e.phrasings) for e in knowledge.entries)
     print(
         f"知识库有效：{len(knowledge.entries)} 条问答，{phrasings} 种问法，"
         f"{len(knowledge.sources)} 个来源，{len(knowledge.synonyms.topics)} 个话题。"
+    )
+    try:
+        flow = load_flow(root, knowledge)
+    except KnowledgeError as exc:
+        print("选择流程有错误：", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    lengths = [len(path) for path in flow.paths()]
+    print(
+        f"选择流程有效：{len(flow.steps)} 个问题（每人回答 {min(lengths)}–{max(lengths)} 个），"
+        f"{len(lengths)} 条答题路径。"
     )
     pairs = confusions(knowledge, matcher)
     if pairs:

@@ -128,6 +128,7 @@ class Analysis:
     core: str = ""
     tokens: str = ""
     final_topics: frozenset[str] = frozenset()  # topics of the last clause that has any
+    on_subject: bool = False  # names a certificate, a topic or a word of the field at all
 
 
 class Analyzer:
@@ -152,6 +153,7 @@ class Analyzer:
             normalize(text) for e in knowledge.entries for text in (*e.phrasings, e.answer)
         )
         self._typos = TypoCorrector(vocabulary, syn.domain_words, corpus)
+        self._domain = Lexicon((w, "domain") for w in syn.domain_words)
         # Segmentation vocabulary for token scorers: every phrase the synonyms know. Each
         # phrase is written as one private-use character, so a token scorer compares words as
         # units and runs on strings a few characters long.
@@ -261,6 +263,7 @@ class Analyzer:
             result.final_topics = frozenset(named)
         elif len(result.topics) > 1:
             result.final_topics = self._final_topics(raw, result.topics)
+        result.on_subject = bool(result.certs or result.topics or self._domain.find(text))
         core = self._fillers.remove(self._certs.remove(text))
         result.core = core
         result.tokens = " ".join(self._codes.get(t, t) for t in self._segmenter.segment(core))

@@ -132,14 +132,50 @@ def cmd_choose(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .terminal import run_chat
+    """Telegram when TELEGRAM_BOT_TOKEN is set (environment or .env), else the terminal chat."""
+    import io
 
+    from .settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     knowledge = load_or_exit(args.knowledge)
-    print("未配置 TELEGRAM_BOT_TOKEN，现在启动终端对话。")
-    print(
-        "要连接 Telegram：在 .env 中写入 TELEGRAM_BOT_TOKEN=<从 @BotFather 获得的令牌>，再运行 make run。"
-    )
-    return run_chat(knowledge)
+    flow = load_flow_or_exit(args.knowledge, knowledge)
+    if not settings.token:
+        from .terminal import run_chat
+
+        print("未配置 TELEGRAM_BOT_TOKEN，现在启动终端对话。")
+        print(
+            "要连接 Telegram：在 Telegram 里找 @BotFather 发送 /newbot 创建机器人，"
+            "把它给的令牌写进 .env：TELEGRAM_BOT_TOKEN=<令牌>，再运行 make run"
+            "（详见 README 的 Telegram 一节）。"
+        )
+        # With stdin closed (a service without a terminal) sys.stdin is None: end of input.
+        return run_chat(knowledge, stdin=sys.stdin or io.StringIO(), flow=flow)
+
+    from telegram.error import InvalidToken
+
+    from .storage import StorageError
+    from .telegram.app import run
+
+    try:
+        run(settings, knowledge, flow)
+    except StorageError as exc:
+        print(f"无法启动：{exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # e.g. the webhook's PORT is taken
+        print(f"无法启动：{exc.strerror or exc}（PORT={settings.port}）", file=sys.stderr)
+        return 1
+    except InvalidToken:
+        print(
+            "配置错误：TELEGRAM_BOT_TOKEN 被 Telegram 拒绝了，请到 @BotFather 核对或重新生成令牌。",
+            file=sys.stderr,
+        )
+        return 2
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -137,10 +137,12 @@ class Matcher:
 
         certs, topics, inherited = self._resolve_followup(a, context)
         ranked = self.rank(a, certs, topics)
+        if not (a.on_subject or inherited):
+            ranked = [c for c in ranked if c.score >= ANSWER_THRESHOLD]  # no guesses from noise
         if a.out_of_scope:
             return self._fallback(query, ranked, a.out_of_scope, context)
         if a.other_title and not a.certs and not self._prerequisite_mention(a):
-            return self._fallback(query, ranked, "", context)
+            return self._fallback(query, [], "", context)
 
         direct = self._direct(a, certs, topics, context, inherited)
         if direct is not None:
@@ -261,7 +263,6 @@ class Matcher:
     ) -> tuple[tuple[str, ...], dict[str, int], bool]:
         """Fill in the certificate, or the topic, from the previous turn."""
         certs, topics = a.certs, dict(a.topics)
-        short = len(a.core) <= SHORT_FOLLOWUP
         inherited = False
         if not certs and context.certs and not a.compare:
             # A question that names no certificate continues the one being discussed.
@@ -269,7 +270,8 @@ class Matcher:
         elif a.compare and len(certs) == 1 and context.certs and certs != context.certs:
             # "为啥比互联网营销师低这么多" after a 全媒体运营师 answer compares the two.
             certs = tuple(sorted({*certs, *context.certs}))
-        if not topics and context.topic and certs and (a.followup or short):
+        if not topics and context.topic and (a.certs or a.followup):
+            # "那全媒体运营师呢", "那个呢": same topic. A lone word ("证书") is not a follow-up.
             topics = {context.topic: 1}
         return certs, topics, inherited
 

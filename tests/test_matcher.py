@@ -174,3 +174,15 @@ def test_noise_around_a_question_does_not_change_the_answer(
     matcher: Matcher, question: str, before: str, after: str
 ) -> None:
     assert ask(matcher, before + question + after) == ask(matcher, question)
+
+
+def test_unrelated_text_gets_no_guesses_but_a_vague_one_does(matcher: Matcher) -> None:
+    assert matcher.ask("明天天气怎么样").suggestions == ()
+    vague = matcher.ask("证书")
+    assert vague.kind == "fallback" and len(vague.suggestions) >= 2
+
+
+def test_a_lone_word_after_an_answer_is_not_taken_as_the_same_topic(matcher: Matcher) -> None:
+    context = matcher.ask("互联网营销师工资多少").context
+    assert ask(matcher, "证书", context) != "ims.salary"
+    assert ask(matcher, "那全媒体运营师呢", context) == "amo.salary"

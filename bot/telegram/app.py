@@ -1,0 +1,125 @@
+"""The Telegram application: ``build_application(settings, knowledge)`` and ``run(settings)``.
+
+Usage:
+    TELEGRAM_BOT_TOKEN=123:ABC python -m bot run              # long polling
+    WEBHOOK_URL=https://bot.example.com/tg python -m bot run   # webhook (see README.md, "Telegram")
+
+The features live one per module (private, choose, compare, faq, sources, feedback, errors),
+each with a ``register(app)``; this module builds the application and calls them in order.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, Defaults
+
+from ..choose import ChooseEngine, Flow, load_flow
+from ..knowledge import DEFAULT_DIR, Knowledge, load_knowledge
+from ..matcher import Matcher
+from ..settings import Settings
+from ..storage import Storage
+from . import choose, compare, errors, faq, feedback, logs, presence, private, sources
+from .common import App, Services, app_services
+
+logger = logging.getLogger(__name__)
+
+RATE_LIMIT_RETRIES = 3  # times a request is retried after Telegram's 429 "retry after N s"
+
+
+async def post_init(app: App) -> None:
+    """After sign-in: set the command menus and descriptions (failures are only logged)."""
+    s = app_services(app)
+    logger.info("Signed in as @%s", app.bot.username)
+    await presence.announce(app, s.settings)
+
+
+async def post_shutdown(app: App) -> None:
+    """Close the database (every write is committed already)."""
+    app_services(app).storage.close()
+
+
+def build_application(settings: Settings, knowledge: Knowledge, flow: Flow | None = None) -> App:
+    """The configured application, with every feature registered; opens the database.
+
+    Raises StorageError when DATA_DIR's database cannot be used, and KnowledgeError when the
+    guided choice's flow is invalid.
+    """
+    if not settings.token:
+        raise ValueError("build_application needs settings.token")
+    logs.protect(settings.token, settings.webhook_secret)
+    matcher = Matcher(knowledge)
+    engine = ChooseEngine(flow or load_flow(DEFAULT_DIR, knowledge), knowledge, matcher)
+    storage = Storage.in_dir(settings.data_dir)
+    app = (
+        Application.builder()
+        .token(settings.token)
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_base_file_url)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        # Updates from different people are handled at the same time. State is keyed by
+        # (chat id, user id) and each handler reads, decides and writes it without awaiting in
+        # between, so two updates never see each other's half-written state.
+        .concurrent_updates(True)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    app.bot_data["services"] = Services(settings, knowledge, matcher, storage, engine)
+
+    # Order matters! Within a group PTB runs the first handler whose filters match, so:
+    # 1. choose: "/start choose" (the deep link) must win over the plain /start, and text typed
+    #    in the middle of the guided choice belongs to the flow, not to question answering.
+    # 2. private: /start, /help, any other text as a question, and the q: question buttons.
+    # 3. the other commands and their buttons, whose patterns do not overlap.
+    # 4. errors: the error handler, and the catch-alls for what nobody claimed (buttons with old
+    #    data, unknown commands, stickers), which must come after every specific handler.
+    choose.register(app)
+    private.register(app)
+    compare.register(app)
+    faq.register(app)
+    sources.register(app)
+    feedback.register(app)
+    errors.register(app)
+    return app
+
+
+def run(
+    settings: Settings,
+    knowledge: Knowledge | None = None,
+    flow: Flow | None = None,
+    knowledge_dir: Path | str = DEFAULT_DIR,
+) -> None:
+    """Run the bot until interrupted: long polling, or a webhook when WEBHOOK_URL is set."""
+    logs.protect(settings.token, settings.webhook_secret)
+    logs.configure(settings.log_level_number)
+    knowledge = knowledge or load_knowledge(knowledge_dir)
+    app = build_application(settings, knowledge, flow or load_flow(knowledge_dir, knowledge))
+    if settings.webhook_url:
+        logger.info(
+            "Starting with a webhook; listening on %s:%d/%s",
+            settings.webhook_listen,
+            settings.port,
+            settings.webhook_path,
+        )
+        app.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.port,
+            url_path=settings.webhook_path,
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+            bootstrap_retries=-1,
+        )
+    else:
+        logger.info("Starting with long polling; data in %s", settings.data_dir.resolve())
+        app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)

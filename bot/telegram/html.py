@@ -1,0 +1,163 @@
+"""Telegram HTML: the core's replies rendered with every piece of text escaped, and splitting.
+
+Telegram accepts a small set of tags and the entities ``&lt; &gt; &amp; &quot;``; anything else
+in a message is rejected. So text from the knowledge, from the flow and from the person is always
+passed through :func:`esc`, and tags are only ever added here, around escaped text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from ..knowledge import CERTS, Entry, Knowledge, Source
+from ..matcher import Reply
+from ..render import EMPTY, GREETINGS, answer_body, fallback_text, sources_of
+
+MAX_MESSAGE = 4096  # Telegram's limit for one message's text
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>")
+_ENTITY = re.compile(r"&(?:[a-zA-Z]+|#[0-9]+|#x[0-9a-fA-F]+);")
+
+
+def esc(text: str) -> str:
+    """Escape text for a Telegram HTML message."""
+    return html.escape(text, quote=False)
+
+
+def bold(text: str) -> str:
+    """Escaped text in bold."""
+    return f"<b>{esc(text)}</b>"
+
+
+def italic(text: str) -> str:
+    """Escaped text in italics."""
+    return f"<i>{esc(text)}</i>"
+
+
+def link(text: str, url: str) -> str:
+    """An escaped link."""
+    return f'<a href="{html.escape(url, quote=True)}">{esc(text)}</a>'
+
+
+def citation(source: Source) -> str:
+    """One source as a linked title with publisher and date."""
+    return f"• {link('《' + source.title + '》', source.url)}，{esc(source.publisher)}，{esc(source.date)}"
+
+
+def title_of(knowledge: Knowledge, reply: Reply) -> str:
+    """The question the answer is for: the entry's own question, or the topic for both certs."""
+    entry = reply.entries[0]
+    if reply.kind == "both":
+        topic = knowledge.synonyms.topics.get(entry.topic)
+        label = topic.label if topic else entry.topic
+        return f"{'和'.join(CERTS.values())}：{label}"
+    return entry.question
+
+
+def answer_html(knowledge: Knowledge, reply: Reply) -> str:
+    """An answer (one entry, or both certificates side by side) with its sources."""
+    parts = [bold(title_of(knowledge, reply))]
+    if reply.note:
+        parts.append(italic(reply.note))
+    if reply.kind == "both":
+        parts.extend(
+            f"{bold('【' + CERTS[e.certs[0]] + '】')}\n{esc(e.answer)}" for e in reply.entries
+        )
+    else:
+        parts.append(esc(answer_body(reply)))
+    parts.append(sources_html(knowledge, reply.entries))
+    return "\n\n".join(parts)
+
+
+def sources_html(knowledge: Knowledge, entries: tuple[Entry, ...]) -> str:
+    """The "来源" block for these entries."""
+    return bold("来源") + "\n" + "\n".join(citation(s) for s in sources_of(knowledge, entries))
+
+
+def reply_html(knowledge: Knowledge, reply: Reply) -> str:
+    """The text of a reply of any kind (the buttons come separately)."""
+    if reply.kind == "empty":
+        return esc(EMPTY)
+    if reply.kind == "greeting":
+        return esc(GREETINGS.get(reply.greeting or "hello", GREETINGS["hello"]))
+    if reply.kind == "fallback":
+        return esc(fallback_text(reply))
+    return answer_html(knowledge, reply)
+
+
+# --- splitting -------------------------------------------------------------------------------
+
+
+def split_html(text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Split an HTML message into parts of at most ``limit`` characters.
+
+    Cuts at a blank line if it can, else at a line end, else between characters; never inside a
+    tag or an entity. A tag open at a cut is closed at the end of one part and opened again at
+    the start of the next, so every part is valid on its own.
+    """
+    parts: list[str] = []
+    rest = text.strip("\n")
+    while _length(rest) > limit:
+        cut, stack = _cut_point(rest, limit)
+        head = rest[:cut].rstrip("\n") + "".join(f"</{name}>" for name, _ in reversed(stack))
+        reopen = "".join(f"<{name}{attrs}>" for name, attrs in stack)
+        parts.append(head)
+        rest = reopen + rest[cut:].lstrip("\n")
+    if rest:
+        parts.append(rest)
+    return parts
+
+
+def _length(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units); tags counted too, to be safe."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _cut_point(text: str, limit: int) -> tuple[int, list[tuple[str, str]]]:
+    """The best place to cut ``text`` so that the first part fits, with the tags open there."""
+    stack: list[tuple[str, str]] = []
+    best: dict[str, tuple[int, list[tuple[str, str]], int]] = {}
+    used = 0
+    i = 0
+    while i < len(text):
+        # Room needed to close whatever is open if we cut here.
+        closing = sum(len(name) + 3 for name, _ in stack)
+        if used + closing > limit:
+            break
+        if i > 0:
+            snapshot = (i, list(stack), used)
+            if text.startswith("\n\n", i) and not stack:
+                best["paragraph"] = snapshot
+            if text[i] == "\n":
+                best["line" if not stack else "line_in_tag"] = snapshot
+            best["char"] = snapshot
+        tag = _TAG.match(text, i) if text[i] == "<" else None
+        entity = _ENTITY.match(text, i) if text[i] == "&" else None
+        if tag:
+            closing_tag, name, attrs = tag.group(1), tag.group(2).lower(), tag.group(3)
+            if closing_tag:
+                if stack and stack[-1][0] == name:
+                    stack.pop()
+            else:
+                stack.append((name, attrs))
+            step = tag.end() - i
+        elif entity:
+            step = entity.end() - i
+        else:
+            step = 1
+        used += _length(text[i : i + step])
+        i += step
+    # Prefer a blank line, then a line end, if the part stays at least half full; then any line
+    # end at all; a cut inside a line only for a line longer than the limit.
+    for kind, least in (
+        ("paragraph", limit // 2),
+        ("line", limit // 2),
+        ("line_in_tag", limit // 2),
+        ("line", 1),
+        ("line_in_tag", 1),
+        ("char", 1),
+    ):
+        if kind in best and best[kind][2] >= least:
+            cut, open_tags, _ = best[kind]
+            return cut, open_tags
+    raise ValueError("message cannot be split: a single tag is longer than the limit")

@@ -129,6 +129,7 @@ class Analysis:
     tokens: str = ""
     final_topics: frozenset[str] = frozenset()  # topics of the last clause that has any
     on_subject: bool = False  # names a certificate, a topic or a word of the field at all
+    hinted: tuple[str, ...] = ()  # the one certificate words like 四级 or 广电 point to
 
 
 class Analyzer:
@@ -154,6 +155,7 @@ class Analyzer:
         )
         self._typos = TypoCorrector(vocabulary, syn.domain_words, corpus)
         self._domain = Lexicon((w, "domain") for w in syn.domain_words)
+        self._hints = Lexicon((w, c) for c, words in syn.cert_hints.items() for w in words)
         # Segmentation vocabulary for token scorers: every phrase the synonyms know. Each
         # phrase is written as one private-use character, so a token scorer compares words as
         # units and runs on strings a few characters long.
@@ -263,6 +265,10 @@ class Analyzer:
             result.final_topics = frozenset(named)
         elif len(result.topics) > 1:
             result.final_topics = self._final_topics(raw, result.topics)
+        if not result.certs:
+            hinted = {c for m in self._hints.find(text) for c in m.labels}
+            if len(hinted) == 1:
+                result.hinted = tuple(hinted)
         result.on_subject = bool(result.certs or result.topics or self._domain.find(text))
         core = self._fillers.remove(self._certs.remove(text))
         result.core = core

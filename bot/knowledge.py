@@ -102,8 +102,8 @@ class Synonyms:
     replacements: Mapping[str, str]
     domain_words: tuple[str, ...]
     out_of_scope: tuple[OutOfScope, ...]
-    other_cert_suffixes: tuple[str, ...] = ("师", "员", "证")
     own_titles: tuple[str, ...] = ()
+    cert_hints: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -349,6 +349,16 @@ def _load_synonyms(path: Path, name: str, problems: list[str]) -> Synonyms | Non
         else:
             greetings[str(kind)] = listed
 
+    cert_hints: dict[str, tuple[str, ...]] = {}
+    for cert, hints in (data.get("cert_hints") or {}).items():
+        if cert == LINE_KEY:
+            continue
+        listed = _text_list(hints)
+        if cert not in CERTS or listed is None:
+            problems.append(f"{name}: cert_hints '{cert}' must be a certificate with a word list")
+        else:
+            cert_hints[cert] = listed
+
     replacements = {
         str(k): str(v) for k, v in (data.get("replacements") or {}).items() if k != LINE_KEY
     }
@@ -371,6 +381,7 @@ def _load_synonyms(path: Path, name: str, problems: list[str]) -> Synonyms | Non
         domain_words=word_list("domain_words"),
         out_of_scope=tuple(out_of_scope),
         own_titles=word_list("own_titles"),
+        cert_hints=cert_hints,
     )
 
 

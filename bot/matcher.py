@@ -264,7 +264,9 @@ class Matcher:
         """Fill in the certificate, or the topic, from the previous turn."""
         certs, topics = a.certs, dict(a.topics)
         inherited = False
-        if not certs and context.certs and not a.compare:
+        if not certs and a.hinted and not a.compare:
+            certs = a.hinted
+        elif not certs and context.certs and not a.compare:
             # A question that names no certificate continues the one being discussed.
             certs, inherited = context.certs, True
         elif a.compare and len(certs) == 1 and context.certs and certs != context.certs:

@@ -186,3 +186,14 @@ def test_a_lone_word_after_an_answer_is_not_taken_as_the_same_topic(matcher: Mat
     context = matcher.ask("互联网营销师工资多少").context
     assert ask(matcher, "证书", context) != "ims.salary"
     assert ask(matcher, "那全媒体运营师呢", context) == "amo.salary"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("四级要什么条件", "ims.eligibility"), ("带货主播工资多少", "ims.salary")],
+)
+def test_words_only_one_certificate_uses_point_to_it(
+    matcher: Matcher, question: str, expected: str
+) -> None:
+    reply = matcher.ask(question)
+    assert reply.kind == "answer" and reply.entry_id == expected

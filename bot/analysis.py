@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from .knowledge import CERTS, Knowledge
-from .textnorm import MAX_QUERY_CHARS, Lexicon, TypoCorrector, normalize
+from .textnorm import MAX_QUERY_CHARS, Lexicon, TypoCorrector, normalize, syllable
 
 # A title ending in 师/员 or a certificate name that is not one of ours ("教师资格证" aside, which
 # the knowledge mentions). Seen without either of our certificates, it means the person asks about
@@ -105,6 +105,11 @@ _GENERIC_TITLES = frozenset(
 )
 
 
+_LATIN_RUN = re.compile(r"[a-z]{4,}")
+# "学纹绣要多少钱": a verb may come before the subject.
+_LEADING_VERBS = frozenset("学考做当干搞去")
+MAX_SUBJECT = 6
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 # Where one clause of a chat message ends and the next begins.
 _CLAUSE_BREAK = re.compile(r"[\s,.!?;:~，。！？；：、～…]+")
 # Longer than this (normalised), a message with several clauses is read as story, then question.
@@ -130,6 +135,7 @@ class Analysis:
     final_topics: frozenset[str] = frozenset()  # topics of the last clause that has any
     on_subject: bool = False  # names a certificate, a topic or a word of the field at all
     hinted: tuple[str, ...] = ()  # the one certificate words like 四级 or 广电 point to
+    foreign: str = ""  # with no certificate named, the words before the topic name another subject
 
 
 class Analyzer:
@@ -156,6 +162,23 @@ class Analyzer:
         self._typos = TypoCorrector(vocabulary, syn.domain_words, corpus)
         self._domain = Lexicon((w, "domain") for w in syn.domain_words)
         self._hints = Lexicon((w, c) for c, words in syn.cert_hints.items() for w in words)
+        # Latin-letter pinyin typed for a word (tiaojian → 条件, yingxiaoshi → 营销师).
+        self._pinyin_words: dict[str, str] = {}
+        for word in sorted(vocabulary, key=len, reverse=True):
+            if len(word) >= 2 and all("\u4e00" <= c <= "\u9fff" for c in word):
+                spelled = "".join(syllable(c) or "?" for c in word)
+                if "?" not in spelled:
+                    self._pinyin_words.setdefault(spelled, word)
+        self._known_pairs = {
+            text[i : i + 2]
+            for text in (corpus, *vocabulary, *syn.fillers, *syn.compare_words, *syn.followup_words)
+            for i in range(len(text) - 1)
+        } | {
+            w[i : i + 2]
+            for words in syn.greetings.values()
+            for w in words
+            for i in range(len(w) - 1)
+        }
         # Segmentation vocabulary for token scorers: every phrase the synonyms know. Each
         # phrase is written as one private-use character, so a token scorer compares words as
         # units and runs on strings a few characters long.
@@ -215,9 +238,28 @@ class Analyzer:
                 return frozenset(found)
         return frozenset()
 
+    def _spell_pinyin(self, text: str) -> str:
+        """Latin runs that spell a known word in pinyin, written as that word."""
+        return _LATIN_RUN.sub(lambda m: self._pinyin_words.get(m.group(0), m.group(0)), text)
+
+    def _foreign_subject(self, text: str, first_topic: int) -> str:
+        """The subject of "<subject><topic>" when the knowledge never uses it (淘宝客服工资多少).
+
+        Only a short subject opening the message counts: further in, unknown words are far more
+        often ordinary chat than another subject.
+        """
+        prefix = self._fillers.remove(self._greetings.remove(text[:first_topic]))
+        if prefix[:1] in _LEADING_VERBS:
+            prefix = prefix[1:]
+        if not 2 <= len(prefix) <= MAX_SUBJECT or not _CJK_RUN.fullmatch(prefix):
+            return ""
+        known = self._known_pairs
+        pairs = [prefix[i : i + 2] not in known for i in range(min(2, len(prefix) - 1))]
+        return prefix if all(pairs) else ""
+
     def analyze(self, raw: str) -> Analysis:
         """Find certificates, topics and signals in a message."""
-        text = self._typos.correct(self._rewrite(normalize(raw)))
+        text = self._typos.correct(self._spell_pinyin(self._rewrite(normalize(raw))))
         result = Analysis(text=text)
         if not text:
             return result
@@ -232,7 +274,8 @@ class Analyzer:
             result.text = text
         result.certs = tuple(sorted(certs))
 
-        for m in self._topics.find(text):
+        topic_matches = self._topics.find(text)
+        for m in topic_matches:
             for topic in m.labels:
                 result.topics[topic] = max(result.topics.get(topic, 0), len(m.phrase))
         specific = {t for t in result.topics if not self._syn.topics[t].generic}
@@ -269,6 +312,8 @@ class Analyzer:
             hinted = {c for m in self._hints.find(text) for c in m.labels}
             if len(hinted) == 1:
                 result.hinted = tuple(hinted)
+            elif topic_matches and not result.compare:
+                result.foreign = self._foreign_subject(text, topic_matches[0].start)
         result.on_subject = bool(result.certs or result.topics or self._domain.find(text))
         core = self._fillers.remove(self._certs.remove(text))
         result.core = core

@@ -79,6 +79,7 @@ class Topic:
     words: tuple[str, ...]
     generic: bool = False  # a question form ("是什么"), yielding to any specific topic
     named: bool = False  # a person or event: mentioned at all, it is what the message is about
+    refines: tuple[str, ...] = ()  # in a follow-up, narrows these topics instead of replacing them
 
 
 @dataclass(frozen=True)
@@ -324,6 +325,7 @@ def _load_synonyms(path: Path, name: str, problems: list[str]) -> Synonyms | Non
             words=words,
             generic=bool(item.get("generic")),
             named=bool(item.get("named")),
+            refines=_text_list(item.get("refines") or []) or (),
         )
 
     out_of_scope: list[OutOfScope] = []

@@ -143,6 +143,9 @@ class Matcher:
             return self._fallback(query, ranked, a.out_of_scope, context)
         if a.other_title and not a.certs and not self._prerequisite_mention(a):
             return self._fallback(query, [], "", context)
+        if a.foreign and not certs:
+            # "淘宝客服工资多少": a topic we know, about a subject we do not.
+            return self._fallback(query, [], "", context)
 
         direct = self._direct(a, certs, topics, context, inherited)
         if direct is not None:
@@ -275,6 +278,11 @@ class Matcher:
         if not topics and context.topic and (a.certs or a.followup):
             # "那全媒体运营师呢", "那个呢": same topic. A lone word ("证书") is not a follow-up.
             topics = {context.topic: 1}
+        elif topics and context.topic and a.followup and not a.certs:
+            refined = self.knowledge.synonyms.topics
+            if all(context.topic in refined[t].refines for t in topics):
+                # "那四级呢" after the eligibility answer: eligibility, for that level.
+                topics = {context.topic: 1}
         return certs, topics, inherited
 
     def _direct(

@@ -197,3 +197,29 @@ def test_words_only_one_certificate_uses_point_to_it(
 ) -> None:
     reply = matcher.ask(question)
     assert reply.kind == "answer" and reply.entry_id == expected
+
+
+@pytest.mark.parametrize("question", ["淘宝客服一个月工资多少", "会计工资多少", "学纹绣要多少钱"])
+def test_a_known_topic_about_another_subject_is_not_answered(
+    matcher: Matcher, question: str
+) -> None:
+    assert matcher.ask(question).kind == "fallback"
+
+
+def test_latin_pinyin_is_read_as_the_word(matcher: Matcher) -> None:
+    assert ask(matcher, "全媒体运营师 报考tiaojian") == "amo.eligibility"
+    assert ask(matcher, "互联网yingxiaoshi是啥") == "ims.definition"
+
+
+def test_a_level_named_in_a_follow_up_narrows_the_topic(matcher: Matcher) -> None:
+    context = matcher.ask("互联网营销师报考条件").context
+    assert ask(matcher, "那四级呢", context) == "ims.eligibility"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("大家好", "hello"), ("新人报到，请多关照", "hello"), ("好的谢谢老师", "thanks")],
+)
+def test_chat_greetings_get_the_right_reply(matcher: Matcher, text: str, kind: str) -> None:
+    reply = matcher.ask(text)
+    assert reply.kind == "greeting" and reply.greeting == kind

@@ -58,9 +58,9 @@ BACK_TO_STEP = "回到刚才的问题："
 CANCELLED = "已退出选择。想再选时发送 /choose，也可以直接问我问题。"
 FINISHED = "这次选择已经完成。发送 /choose 可以重新选，也可以直接问我问题。"
 RESULT_TITLE = "【选择结果】"
-SCORE_LINE = "按你的回答打分：互联网营销师 {ims} 分，全媒体运营师 {amo} 分。"
-REASONS_HEADING = "依据你的回答："
-LEVELS_HEADING = "你可以从哪一级报起："
+SCORE_LINE = "按您的回答打分：互联网营销师 {ims} 分，全媒体运营师 {amo} 分。"
+REASONS_HEADING = "依据您的回答："
+LEVELS_HEADING = "您可以从哪一级报起："
 SOURCES_DIFFER = "两篇资料说法不同："
 
 Recommendation = Literal["ims", "amo", "both"]

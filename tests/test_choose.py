@@ -97,7 +97,7 @@ def test_every_path_through_the_engine_reaches_a_full_result(
             assert {s.key for s in result.sources} == set(knowledge.sources)
             for reason in result.reasons:
                 assert reason in result.text
-            for heading in ("你可以从哪一级报起", "官方授权", "来源", "接下来你可以"):
+            for heading in ("您可以从哪一级报起", "官方授权", "来源", "接下来您可以"):
                 assert heading in result.text
             continue
         assert out.kind == "step" and out.step is not None
@@ -163,7 +163,7 @@ def test_under_18_is_told_neither_source_lets_them_register_yet(engine: ChooseEn
     result = out.result
     assert result is not None
     assert result.notices and "还不满18周岁" in result.notices[0]
-    assert result.text.index("还不满18周岁") < result.text.index("依据你的回答")
+    assert result.text.index("还不满18周岁") < result.text.index("依据您的回答")
     ims_2023 = next(a for a in result.levels["ims"] if a.source.key == "sdzsb_2023")
     assert ims_2023.start.startswith("现在还不能报")
     assert result.levels["amo"][0].start.startswith("现在还不能报")
@@ -218,7 +218,7 @@ def test_an_answer_that_is_no_option_reprompts(engine: ChooseEngine, typed: str)
     assert out.kind == "reprompt"
     assert out.state == before.state
     assert out.step is not None and out.step.id == "background"
-    assert "1–4" in out.text and "你现在的情况是？" in out.text
+    assert "1–4" in out.text and "您现在的情况是？" in out.text
 
 
 def test_a_stale_or_unknown_button_reprompts(engine: ChooseEngine) -> None:
@@ -247,7 +247,7 @@ def test_a_question_mid_flow_is_answered_and_the_step_shown_again(
     assert out.reply is not None and out.reply.entry_id == "ims.salary"
     assert out.state == before.state
     assert out.step is not None and out.step.id == "background"
-    assert out.text.index("¥12.8K") < out.text.index("你现在的情况是？")
+    assert out.text.index("¥12.8K") < out.text.index("您现在的情况是？")
     assert engine.reply(out.state, "2").state.answers["background"] == "ecommerce"
 
 

@@ -250,7 +250,7 @@ def options(step: Sent) -> list[dict[str, str]]:
 
 async def test_the_guided_choice_through_buttons_with_back(bot: BotDriver) -> None:
     step = only(await bot.say(ALICE, "/choose"))
-    assert "第1题" in step.text and "你更想往哪个方向发展" in step.text
+    assert "第1题" in step.text and "您更想往哪个方向发展" in step.text
     assert "上一步" not in [b["text"] for b in step.buttons()]
     assert {"🔄 重新开始", "✖️ 取消"} <= {b["text"] for b in step.buttons()}
 
@@ -306,7 +306,7 @@ async def test_questions_and_typed_answers_mid_flow(bot: BotDriver) -> None:
 
 async def test_the_deep_link_starts_the_choice_at_once(bot: BotDriver) -> None:
     step = only(await bot.say(ALICE, "/start choose"))
-    assert "帮你在互联网营销师和全媒体运营师之间做个选择" in step.text
+    assert "帮您在互联网营销师和全媒体运营师之间做个选择" in step.text
     assert "第1题" in step.text and options(step)
 
 

@@ -10,7 +10,7 @@ from bot.knowledge import Knowledge
 from bot.matcher import Matcher
 from bot.terminal import BYE, ChatSession, run_chat
 
-FIRST_QUESTION = "你更想往哪个方向发展？"
+FIRST_QUESTION = "您更想往哪个方向发展？"
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_b_goes_back_and_a_new_answer_changes_the_result(session: ChatSession) -
     first = say(session, "/choose", "3", "3", "1", "1", "3", "4")
     assert "建议先考互联网营销师" in first
     shown = say(session, "b", "b", "b", "b")
-    assert "选证书时，你最看重什么？" in shown
+    assert "选证书时，您最看重什么？" in shown
     second = say(session, "3", "1", "3", "4")
     assert "建议先考全媒体运营师" in second
 
@@ -83,7 +83,7 @@ def test_a_question_mid_flow_is_answered_then_the_step_comes_back(
 ) -> None:
     shown = say(session, "/choose", "1", "全媒体运营师要什么学历")
     assert "满18周岁" in shown
-    assert shown.index("满18周岁") < shown.index("卖货这块，最吸引你的是哪一种？")
+    assert shown.index("满18周岁") < shown.index("卖货这块，最吸引您的是哪一种？")
     assert "第3题" in say(session, "2")
 
 

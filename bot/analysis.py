@@ -150,6 +150,7 @@ class Analyzer:
         self._compare = Lexicon((w, "compare") for w in syn.compare_words)
         self._followup = Lexicon((w, "followup") for w in syn.followup_words)
         self._fillers = Lexicon((w, "filler") for w in syn.fillers)
+        self._long_fillers = Lexicon((w, "filler") for w in syn.fillers if len(w) > 1)
         self._greetings = Lexicon((w, kind) for kind, words in syn.greetings.items() for w in words)
         self._own = Lexicon(
             [(a, "own") for aliases in syn.cert_aliases.values() for a in aliases]
@@ -248,7 +249,9 @@ class Analyzer:
         Only a short subject opening the message counts: further in, unknown words are far more
         often ordinary chat than another subject.
         """
-        prefix = self._fillers.remove(self._greetings.remove(text[:first_topic]))
+        # Only whole filler words go: dropping single characters (么, 的) would glue
+        # their neighbours into pairs nobody wrote.
+        prefix = self._long_fillers.remove(self._greetings.remove(text[:first_topic]))
         if prefix[:1] in _LEADING_VERBS:
             prefix = prefix[1:]
         if not 2 <= len(prefix) <= MAX_SUBJECT or not _CJK_RUN.fullmatch(prefix):

@@ -156,6 +156,17 @@ class Matcher:
             return self._fallback(query, ranked, "", context)
         return self._answer(query, best, certs, a, ranked)
 
+    def search(self, raw: str, limit: int = 10) -> list[Entry]:
+        """Entries for a search box (inline mode), best first: what ``ask`` answers, the other
+        entries ranked as plausible, then the answer's related questions; for a question ``ask``
+        cannot answer, only its guesses."""
+        reply = self.ask(raw)
+        if reply.kind not in ("answer", "both"):
+            return list(reply.suggestions[:limit])
+        a = self.analyzer.analyze(raw)
+        ranked = [c.entry for c in self.rank(a, a.certs, a.topics) if c.score >= SUGGEST_THRESHOLD]
+        return list(dict.fromkeys([*reply.entries, *ranked, *reply.suggestions]))[:limit]
+
     def rank(self, a: Analysis, certs: tuple[str, ...], topics: dict[str, int]) -> list[Candidate]:
         """All plausible entries, best first, each with its score and reasons."""
         fuzzy = self._fuzzy(a)

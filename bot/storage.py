@@ -5,7 +5,12 @@ Tables (schema version in ``PRAGMA user_version``):
 - ``user_state``: per (chat id, user id) JSON documents under a key: ``context`` (what the last
   answer was about, for follow-up questions) and ``choose`` (progress in the guided choice).
 - ``feedback``: one 👍/👎 per person per answer; pressing again changes the vote.
-- ``chat_settings``: per-chat key/value settings, for group options to come.
+- ``chat_settings``: per-chat key/value settings (a group's auto-answer switch, hourly limit).
+- ``group_replies``: what the bot said in each group and to whom, kept for an hour, so that it
+  can point to an earlier answer instead of repeating it and keep to its per-person and hourly
+  limits. No message text is kept: only the matched entry and a normalised key of the question.
+
+A group's rows move with it when it becomes a supergroup, and are deleted when the bot is removed.
 
 Every statement is parameterised. The connection is in autocommit mode, so each write is its
 own committed transaction by the time the call returns: a ``kill -9`` loses at most the update
@@ -14,15 +19,18 @@ being handled. An unreadable or corrupt file is reported and left untouched, nev
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 DB_NAME = "bot.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: group_replies
 Vote = Literal["up", "down"]
 
 _SCHEMA = (
@@ -55,11 +63,38 @@ _SCHEMA = (
         PRIMARY KEY (chat_id, key)
     )
     """,
+    """
+    CREATE TABLE IF NOT EXISTS group_replies (
+        id         INTEGER PRIMARY KEY,
+        chat_id    INTEGER NOT NULL,
+        user_id    INTEGER NOT NULL,
+        kind       TEXT    NOT NULL,
+        entry_id   TEXT,
+        text_key   TEXT    NOT NULL,
+        message_id INTEGER,  -- NULL while being sent; 0 when sent with the id unknown
+        at         REAL    NOT NULL
+    )
+    """,
+    "CREATE INDEX IF NOT EXISTS group_replies_by_chat ON group_replies (chat_id, at)",
 )
+# Tables whose rows belong to one chat: moved on migration to a supergroup, deleted on removal.
+_PER_CHAT = ("user_state", "chat_settings", "group_replies")
 
 
 class StorageError(Exception):
     """The data file cannot be used; the message says which file and what to do."""
+
+
+@dataclass(frozen=True)
+class GroupReply:
+    """One reply the bot sent in a group (``message_id`` is None while it is being sent)."""
+
+    id: int
+    user_id: int
+    kind: str
+    entry_id: str | None
+    message_id: int | None
+    at: float
 
 
 @dataclass(frozen=True)
@@ -81,10 +116,16 @@ class Storage:
         except OSError as exc:
             raise StorageError(f"无法创建数据目录 {self.path.parent}：{exc.strerror}") from None
         existed = self.path.exists()
+        if existed and not os.access(self.path, os.R_OK | os.W_OK):
+            raise StorageError(
+                f"无法读写数据文件 {self.path}：没有权限。文件没有被改动；"
+                "请让运行机器人的用户能读写它（检查文件的属主和权限），再启动机器人。"
+            )
         try:
             self._db = sqlite3.connect(self.path, isolation_level=None)
         except sqlite3.Error as exc:
-            raise StorageError(f"无法打开数据文件 {self.path}：{exc}") from None
+            kept = "文件没有被改动。" if existed else ""
+            raise StorageError(f"无法打开数据文件 {self.path}：{exc}。{kept}") from None
         try:
             # Check before anything writes: a damaged file must stay as it is for inspection.
             rows = self._db.execute("PRAGMA integrity_check").fetchall()
@@ -95,7 +136,11 @@ class Storage:
                     "请先备份或移走它，再启动机器人。"
                 )
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
+            # WAL with synchronous=NORMAL: a commit is in the WAL before the call returns, so it
+            # survives the process being killed (kill -9); only a power cut or an OS crash can
+            # lose the last commits, never the file's consistency. FULL would also fsync every
+            # commit, which costs more than the rest of an answer.
+            self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA busy_timeout=5000")
             self._migrate()
         except sqlite3.Error as exc:
@@ -213,3 +258,120 @@ class Storage:
             "DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
             (chat_id, key, json.dumps(value, ensure_ascii=False), time.time()),
         )
+
+    # --- what the bot said in groups -------------------------------------------------------
+
+    def log_reply(
+        self,
+        chat_id: int,
+        user_id: int,
+        kind: str,
+        entry_id: str | None,
+        text_key: str,
+        at: float,
+        forget_before: float,
+    ) -> int:
+        """Record a reply about to be sent (its message id comes later); rows of this chat older
+        than ``forget_before`` are deleted. Returns the row's id."""
+        self._db.execute(
+            "DELETE FROM group_replies WHERE chat_id = ? AND at < ?", (chat_id, forget_before)
+        )
+        cursor = self._db.execute(
+            "INSERT INTO group_replies (chat_id, user_id, kind, entry_id, text_key, at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (chat_id, user_id, kind, entry_id, text_key, at),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def set_reply_message(self, row_id: int, message_id: int) -> None:
+        """The logged reply was sent as this message."""
+        self._db.execute(
+            "UPDATE group_replies SET message_id = ? WHERE id = ?", (message_id, row_id)
+        )
+
+    def drop_reply(self, row_id: int) -> None:
+        """The logged reply could not be sent: forget it."""
+        self._db.execute("DELETE FROM group_replies WHERE id = ?", (row_id,))
+
+    def drop_unsent_replies(self) -> int:
+        """Forget replies logged but never marked sent: at start-up, those were in flight when
+        the bot stopped (or was killed) and never went out. Returns how many."""
+        return self._db.execute("DELETE FROM group_replies WHERE message_id IS NULL").rowcount
+
+    def count_replies(
+        self,
+        chat_id: int,
+        since: float,
+        *,
+        user_id: int | None = None,
+        kinds: tuple[str, ...] | None = None,
+    ) -> int:
+        """How many replies were logged in this chat since ``since`` (to one person, of kinds)."""
+        sql = "SELECT COUNT(*) FROM group_replies WHERE chat_id = ? AND at > ?"
+        args: list[Any] = [chat_id, since]
+        if user_id is not None:
+            sql += " AND user_id = ?"
+            args.append(user_id)
+        if kinds is not None:
+            sql += f" AND kind IN ({', '.join('?' * len(kinds))})"
+            args.extend(kinds)
+        return int(self._db.execute(sql, args).fetchone()[0])
+
+    def earlier_reply(
+        self, chat_id: int, since: float, kind: str, entry_id: str | None, text_key: str | None
+    ) -> GroupReply | None:
+        """The first reply of this kind since ``since`` for the same entry or the same text."""
+        row = self._db.execute(
+            "SELECT id, user_id, kind, entry_id, message_id, at FROM group_replies "
+            "WHERE chat_id = ? AND at > ? AND kind = ? AND (entry_id = ? OR text_key = ?) "
+            "ORDER BY at, id LIMIT 1",
+            (chat_id, since, kind, entry_id, text_key),
+        ).fetchone()
+        if row is None:
+            return None
+        return GroupReply(int(row[0]), int(row[1]), str(row[2]), row[3], row[4], float(row[5]))
+
+    def entry_of_reply(self, chat_id: int, message_id: int) -> str | None:
+        """The knowledge entry the bot's message ``message_id`` in this chat answered, if logged."""
+        row = self._db.execute(
+            "SELECT entry_id FROM group_replies WHERE chat_id = ? AND message_id = ?",
+            (chat_id, message_id),
+        ).fetchone()
+        return None if row is None or row[0] is None else str(row[0])
+
+    # --- whole chats ---------------------------------------------------------------------------
+
+    def forget_chat(self, chat_id: int) -> None:
+        """Delete everything kept for this chat (the bot was removed from it)."""
+        with self._transaction():
+            for table in _PER_CHAT:
+                # The table names are our own constants, never input.
+                self._db.execute(f"DELETE FROM {table} WHERE chat_id = ?", (chat_id,))
+
+    def move_chat(self, old_id: int, new_id: int) -> None:
+        """Move a group's rows to its new id (it became a supergroup). Rows the new id already
+        has are newer and win; running it twice changes nothing. The old group's message ids mean
+        nothing in the supergroup, so logged replies keep only that they were sent (id 0)."""
+        if old_id == new_id:
+            return
+        with self._transaction():
+            self._db.execute(
+                "UPDATE group_replies SET message_id = 0 "
+                "WHERE chat_id = ? AND message_id IS NOT NULL",
+                (old_id,),
+            )
+            for table in (*_PER_CHAT, "feedback"):
+                self._db.execute(
+                    f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
+                )
+                self._db.execute(f"DELETE FROM {table} WHERE chat_id = ?", (old_id,))
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")

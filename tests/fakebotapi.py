@@ -12,6 +12,11 @@ Tests inject updates (``message``, ``press``) and read what the bot sent. ``BotD
 real ``Application`` against the server, as ``run_polling`` would, and waits until each injected
 update has been fully handled, so a test reads exactly the calls that update caused.
 
+Groups: ``group_chat`` and ``forum_chat`` (a message thread id is refused outside a forum),
+``set_member`` (what getChatMember answers: creator, administrator, ...), ``member_update`` (the
+bot added or removed) and ``inline_query`` (answered through a checked ``answerInlineQuery``,
+the results kept in ``inline_answers``). A ``Sent`` knows what it replied to and its topic.
+
 Usage:
     async with FakeBotAPI(TOKEN) as api:
         settings = Settings(token=TOKEN, api_base_url=api.base_url, ...)
@@ -38,6 +43,8 @@ from tornado.web import Application as WebApplication
 from tornado.web import RequestHandler
 
 MAX_TEXT = 4096
+DROP = 0  # fail(method, DROP): close the connection without an answer
+HANG = -1  # fail(method, HANG): answer nothing until the client gives up
 MAX_CALLBACK_DATA = 64
 BOT_ID = 7000000001
 BOT_USERNAME = "cert_advisor_test_bot"
@@ -210,6 +217,7 @@ class Failure:
     description: str
     retry_after: int | None
     times: int
+    body: str | None = None  # sent as text/html instead of the JSON error (a proxy's error page)
 
 
 @dataclass
@@ -222,6 +230,8 @@ class Sent:
     text: str
     reply_markup: dict[str, Any] | None
     edits: int = 0
+    reply_to: int | None = None  # the message id it replies to
+    thread_id: int | None = None  # its forum topic
 
     def buttons(self) -> list[dict[str, Any]]:
         """Every button, row by row."""
@@ -250,6 +260,9 @@ class Sent:
             message["edit_date"] = int(time.time())
         if self.reply_markup:
             message["reply_markup"] = self.reply_markup
+        if self.thread_id is not None:
+            message["message_thread_id"] = self.thread_id
+            message["is_topic_message"] = True
         return message
 
 
@@ -277,6 +290,10 @@ class FakeBotAPI:
         self.short_description = ""
         self.webhook: dict[str, Any] = {}
         self.failures: list[Failure] = []
+        self.queued_at: dict[int, float] = {}  # update id -> when the test queued it
+        self.deliveries: dict[int, list[float]] = {}  # update id -> when getUpdates returned it
+        self.members: dict[tuple[int, int], str] = {}  # (chat, user) -> status; else "member"
+        self.inline_answers: dict[str, list[dict[str, Any]]] = {}  # query id -> results
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._query_ids = itertools.count(1)
@@ -335,9 +352,11 @@ class FakeBotAPI:
         *,
         retry_after: int | None = None,
         times: int = 1,
+        body: str | None = None,
     ) -> None:
-        """Make the next ``times`` calls of ``method`` fail with this status (0: drop the
-        connection without answering, as a network failure)."""
+        """Make the next ``times`` calls of ``method`` fail with this status (DROP: drop the
+        connection without answering, as a network failure; HANG: never answer, until the client
+        gives up). ``body`` replaces the JSON error, e.g. with a proxy's HTML error page."""
         default = {
             400: "Bad Request: injected failure",
             403: "Forbidden: bot was blocked by the user",
@@ -346,7 +365,14 @@ class FakeBotAPI:
             502: "Bad Gateway",
         }
         self.failures.append(
-            Failure(method, status, description or default.get(status, "Error"), retry_after, times)
+            Failure(
+                method,
+                status,
+                description or default.get(status, "Error"),
+                retry_after,
+                times,
+                body,
+            )
         )
 
     # --- injecting updates -----------------------------------------------------------------------
@@ -369,6 +395,40 @@ class FakeBotAPI:
         chat = {"id": chat_id, "type": "supergroup", "title": title}
         self.chats[chat_id] = chat
         return chat
+
+    def forum_chat(self, chat_id: int, title: str = "考证论坛") -> dict[str, Any]:
+        """A supergroup with topics (messages in a topic carry its message_thread_id)."""
+        chat = {"id": chat_id, "type": "supergroup", "title": title, "is_forum": True}
+        self.chats[chat_id] = chat
+        return chat
+
+    def set_member(self, chat_id: int, user_id: int, status: str) -> None:
+        """What getChatMember says of this user here: creator, administrator, member, left…"""
+        self.members[(chat_id, user_id)] = status
+
+    def member_update(
+        self, chat: dict[str, Any], by: dict[str, Any], old: str, new: str
+    ) -> dict[str, Any]:
+        """Queue a my_chat_member update: ``by`` changed the bot's status from ``old`` to ``new``."""
+        return self._queue(
+            {
+                "my_chat_member": {
+                    "chat": chat,
+                    "from": by,
+                    "date": int(time.time()),
+                    "old_chat_member": self._member(self.bot, old),
+                    "new_chat_member": self._member(self.bot, new),
+                }
+            }
+        )
+
+    def inline_query(self, user: dict[str, Any], query: str) -> dict[str, Any]:
+        """Queue an inline query (``@bot <query>`` typed by ``user``)."""
+        query_id = f"iq{next(self._query_ids)}"
+        self.inline_answers.pop(query_id, None)
+        return self._queue(
+            {"inline_query": {"id": query_id, "from": user, "query": query, "offset": ""}}
+        )
 
     def message(
         self,
@@ -419,8 +479,19 @@ class FakeBotAPI:
             }
         )
 
+    def queue_update(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update of any kind: ``body`` is its payload, e.g. ``{"edited_message": …}``."""
+        return self._queue(body)
+
+    def redeliver(self, update: dict[str, Any]) -> None:
+        """Offer an update again with the same id, as Telegram does when the bot died before
+        confirming it (the next bot to poll from the start gets it)."""
+        self.updates = sorted([*self.updates, update], key=lambda u: int(u["update_id"]))
+        asyncio.get_running_loop().create_task(self._notify())
+
     def _queue(self, body: dict[str, Any]) -> dict[str, Any]:
         update = {"update_id": next(self._update_ids), **body}
+        self.queued_at[update["update_id"]] = time.monotonic()
         self.updates.append(update)
         asyncio.get_running_loop().create_task(self._notify())
         return update
@@ -525,7 +596,13 @@ class FakeBotAPI:
         html, plain = self._text(params)
         markup = params.get("reply_markup")
         check_markup(markup)
+        thread = params.get("message_thread_id")
+        if thread is not None and not chat.get("is_forum"):
+            raise ApiError(400, "Bad Request: message thread not found")
         sent = Sent(chat["id"], next(self._message_ids), html, plain, markup)
+        reply = params.get("reply_parameters") or {}
+        sent.reply_to = reply.get("message_id") or params.get("reply_to_message_id")
+        sent.thread_id = int(thread) if thread is not None else None
         self.messages[(chat["id"], sent.message_id)] = sent
         return sent.as_message(self.bot, chat)
 
@@ -578,8 +655,58 @@ class FakeBotAPI:
         return True
 
     def api_getchatmember(self, params: dict[str, Any]) -> Any:
-        self._chat(params)
-        return {"status": "member", "user": self.user(int(params.get("user_id", 0)))}
+        chat = self._chat(params)
+        user_id = int(params.get("user_id", 0))
+        user = self.bot if user_id == self.bot["id"] else self.user(user_id)
+        return self._member(user, self.members.get((chat["id"], user_id), "member"))
+
+    @staticmethod
+    def _member(user: dict[str, Any], status: str) -> dict[str, Any]:
+        """A ChatMember object with the fields Telegram sends for its status."""
+        member: dict[str, Any] = {"status": status, "user": user}
+        if status == "creator":
+            member["is_anonymous"] = False
+        elif status == "administrator":
+            rights = (
+                "can_be_edited can_manage_chat can_delete_messages can_manage_video_chats "
+                "can_restrict_members can_promote_members can_change_info can_invite_users "
+                "can_post_stories can_edit_stories can_delete_stories"
+            )
+            member.update(dict.fromkeys(rights.split(), False))
+            member["is_anonymous"] = False
+        elif status == "restricted":
+            rights = (
+                "is_member can_send_messages can_send_audios can_send_documents can_send_photos "
+                "can_send_videos can_send_video_notes can_send_voice_notes can_send_polls "
+                "can_send_other_messages can_add_web_page_previews can_change_info "
+                "can_invite_users can_pin_messages can_manage_topics"
+            )
+            member.update(dict.fromkeys(rights.split(), False))
+            member["until_date"] = 0
+        elif status == "kicked":
+            member["until_date"] = 0
+        return member
+
+    def api_answerinlinequery(self, params: dict[str, Any]) -> Any:
+        query_id = str(params.get("inline_query_id", ""))
+        if query_id in self.inline_answers or not query_id.startswith("iq"):
+            raise ApiError(400, "Bad Request: query is too old and response timeout expired")
+        results = params.get("results")
+        if not isinstance(results, list) or len(results) > 50:
+            raise ApiError(400, "Bad Request: RESULTS_TOO_MUCH")
+        ids = [str(r.get("id", "")) for r in results]
+        if len(set(ids)) != len(ids):
+            raise ApiError(400, "Bad Request: RESULT_ID_DUPLICATE")
+        for r, rid in zip(results, ids, strict=True):
+            if not 1 <= len(rid.encode()) <= 64:
+                raise ApiError(400, "Bad Request: RESULT_ID_INVALID")
+            if r.get("type") != "article" or not str(r.get("title", "")).strip():
+                raise ApiError(400, "Bad Request: RESULT_TITLE_EMPTY")
+            content = r.get("input_message_content") or {}
+            self._text({"text": content.get("message_text", ""), **content})
+            check_markup(r.get("reply_markup"))
+        self.inline_answers[query_id] = results
+        return True
 
     def api_setmycommands(self, params: dict[str, Any]) -> Any:
         commands = params.get("commands")
@@ -646,7 +773,18 @@ class _MethodHandler(RequestHandler):
             if token != self.api.token:
                 raise ApiError(401, "Unauthorized")
             failure = self.api.injected_failure(method)
-            if failure is not None and failure.status == 0:
+            if failure is not None and failure.status == HANG:
+                call.injected, call.status = True, HANG
+                with contextlib.suppress(TimeoutError):  # until the client gives up
+                    await asyncio.wait_for(self.closed.wait(), 120)
+                return
+            if failure is not None and failure.body is not None:
+                call.injected, call.status, call.description = True, failure.status, failure.body
+                self.set_status(failure.status)
+                self.set_header("Content-Type", "text/html")
+                self.finish(failure.body)
+                return
+            if failure is not None and failure.status == DROP:
                 call.injected, call.status = True, 0
                 self.request.connection.stream.close()  # a network error, not an HTTP answer
                 return
@@ -666,6 +804,10 @@ class _MethodHandler(RequestHandler):
         self.set_status(call.status)
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(body, ensure_ascii=False))
+        if method == "getUpdates" and call.ok and call.result:
+            now = time.monotonic()
+            for update in call.result:
+                self.api.deliveries.setdefault(update["update_id"], []).append(now)
 
     def _params(self) -> dict[str, Any]:
         content_type = self.request.headers.get("Content-Type", "")
@@ -674,7 +816,9 @@ class _MethodHandler(RequestHandler):
             return loaded if isinstance(loaded, dict) else {}
         params: dict[str, Any] = {}
         for name in self.request.arguments:
-            params[name] = _decode(name, self.get_argument(name, strip=False))
+            # As sent: tornado's get_argument would turn control characters into spaces.
+            raw = self.request.arguments[name][-1].decode("utf-8", errors="replace")
+            params[name] = _decode(name, raw)
         return params
 
 

@@ -223,3 +223,13 @@ def test_a_level_named_in_a_follow_up_narrows_the_topic(matcher: Matcher) -> Non
 def test_chat_greetings_get_the_right_reply(matcher: Matcher, text: str, kind: str) -> None:
     reply = matcher.ask(text)
     assert reply.kind == "greeting" and reply.greeting == kind
+
+
+def test_search_ranks_entries_for_a_keyword(matcher: Matcher) -> None:
+    salary = [e.id for e in matcher.search("工资")]
+    assert {"ims.salary", "amo.salary", "compare.salary"} <= set(salary[:3])
+    assert len(salary) == len(set(salary))
+    assert matcher.search("全媒体运营狮 等级")[0].id == "amo.levels"
+    assert len(matcher.search("互联网营销师", limit=2)) == 2
+    assert matcher.search("明天北京天气") == [] and matcher.search("纹绣师工资") == []
+    assert matcher.search("") == []

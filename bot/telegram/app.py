@@ -4,25 +4,47 @@ Usage:
     TELEGRAM_BOT_TOKEN=123:ABC python -m bot run              # long polling
     WEBHOOK_URL=https://bot.example.com/tg python -m bot run   # webhook (see README.md, "Telegram")
 
-The features live one per module (private, choose, compare, faq, sources, feedback, errors),
-each with a ``register(app)``; this module builds the application and calls them in order.
+The features live one per module (intake, private, choose, compare, faq, sources, feedback,
+errors; for groups group_gate, group_members, group_admin, group; inline), each with a
+``register(app)``; this module builds the application and calls them in order. The HTTP
+transport and the limits on Telegram calls are transport.py and limits.py.
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, Defaults
+from telegram.ext import Application, Defaults
 
 from ..choose import ChooseEngine, Flow, load_flow
 from ..knowledge import DEFAULT_DIR, Knowledge, load_knowledge
 from ..matcher import Matcher
 from ..settings import Settings
 from ..storage import Storage
-from . import choose, compare, errors, faq, feedback, logs, presence, private, sources
+from . import (
+    choose,
+    compare,
+    errors,
+    faq,
+    feedback,
+    group,
+    group_admin,
+    group_gate,
+    group_members,
+    inline,
+    intake,
+    limits,
+    logs,
+    presence,
+    private,
+    sources,
+    transport,
+)
 from .common import App, Services, app_services
 
 logger = logging.getLogger(__name__)
@@ -42,8 +64,15 @@ async def post_shutdown(app: App) -> None:
     app_services(app).storage.close()
 
 
-def build_application(settings: Settings, knowledge: Knowledge, flow: Flow | None = None) -> App:
+def build_application(
+    settings: Settings,
+    knowledge: Knowledge,
+    flow: Flow | None = None,
+    clock: Callable[[], float] = time.time,
+) -> App:
     """The configured application, with every feature registered; opens the database.
+
+    ``clock`` gives the time the group limits count with (tests pass a fake one).
 
     Raises StorageError when DATA_DIR's database cannot be used, and KnowledgeError when the
     guided choice's flow is invalid.
@@ -65,7 +94,9 @@ def build_application(settings: Settings, knowledge: Knowledge, flow: Flow | Non
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(limits.ApiLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .request(transport.StreamRequest())
+        .get_updates_request(errors.PollingRequest())
         # Updates from different people are handled at the same time. State is keyed by
         # (chat id, user id) and each handler reads, decides and writes it without awaiting in
         # between, so two updates never see each other's half-written state.
@@ -74,15 +105,29 @@ def build_application(settings: Settings, knowledge: Knowledge, flow: Flow | Non
         .post_shutdown(post_shutdown)
         .build()
     )
-    app.bot_data["services"] = Services(settings, knowledge, matcher, storage, engine)
+    app.bot_data["services"] = Services(settings, knowledge, matcher, storage, engine, clock)
 
     # Order matters! Within a group PTB runs the first handler whose filters match, so:
-    # 1. choose: "/start choose" (the deep link) must win over the plain /start, and text typed
+    # 0. intake: the rate per person, the once-only check and edited messages, in negative
+    #    handler groups, so they run before any feature whatever the order of registration.
+    # 0b. group_gate (handler group -1, with intake's edited-message handler): drops messages of
+    #    bots and channels in groups, limits commands per person, and lets only a button's owner
+    #    press it; then hands the press on without the owner stamp.
+    # 1. groups: membership and migration, /settings, then asking. group must come before
+    #    private, whose q: handler would otherwise take presses in groups too. inline stands
+    #    alone (inline queries).
+    # 2. choose: "/start choose" (the deep link) must win over the plain /start, and text typed
     #    in the middle of the guided choice belongs to the flow, not to question answering.
-    # 2. private: /start, /help, any other text as a question, and the q: question buttons.
-    # 3. the other commands and their buttons, whose patterns do not overlap.
-    # 4. errors: the error handler, and the catch-alls for what nobody claimed (buttons with old
+    # 3. private: /start, /help, any other text as a question, and the q: question buttons.
+    # 4. the other commands and their buttons, whose patterns do not overlap.
+    # 5. errors: the error handler, and the catch-alls for what nobody claimed (buttons with old
     #    data, unknown commands, stickers), which must come after every specific handler.
+    intake.register(app)
+    group_gate.register(app)
+    group_members.register(app)
+    group_admin.register(app)
+    group.register(app)
+    inline.register(app)
     choose.register(app)
     private.register(app)
     compare.register(app)

@@ -1,9 +1,18 @@
-"""What the feature modules share: the services, per-person state, buttons and sending."""
+"""What the feature modules share: the services, per-person state, buttons and sending.
+
+In groups, sending does two more things, so that no feature module needs to know about groups:
+every message replies to the one that caused it (in its forum topic), and every callback button
+is stamped with the user id of the person it answers (``<data>|<user id>``). group_gate.py checks
+the stamp when a button is pressed, so only that person can use it; features read a press's data
+with ``payload(query)``, which takes the stamp off. The guided choice is never run in a group:
+its 帮我选 button becomes a link to the private chat.
+"""
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,8 +21,10 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
+    ReplyParameters,
     Update,
 )
+from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import Application, ContextTypes
 
@@ -36,6 +47,10 @@ COMPARE = "cmp"  # cmp                          compare.py
 FAQ = "faq"  # faq:open|<page>                  faq.py
 CHOOSE = "ch"  # ch:start|o:<step>:<opt>|...    choose.py
 
+OWNER_MARK = "|"  # <callback data>|<user id>: a group button only that person may press
+ANONYMOUS_ADMIN = 1087968824  # @GroupAnonymousBot: the sender of an anonymous admin's messages
+GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
+
 # Keys of the per-person documents in storage.
 CONTEXT_KEY = "context"
 CHOOSE_KEY = "choose"
@@ -57,6 +72,7 @@ class Services:
     matcher: Matcher
     storage: Storage
     engine: ChooseEngine
+    clock: Callable[[], float] = time.time  # seconds; tests pass a fake one
     answered: OrderedDict[str, None] = field(default_factory=OrderedDict)  # recent query ids
 
 
@@ -82,14 +98,23 @@ def person(update: Update) -> tuple[int, int]:
     return chat.id, user.id
 
 
+def in_topic(key: str, update: Update) -> str:
+    """A state key kept per forum topic: the same person may talk about different things in
+    different topics of one group."""
+    message = update.effective_message
+    if message is not None and message.is_topic_message and message.message_thread_id:
+        return f"{key}@{message.message_thread_id}"
+    return key
+
+
 def load_context(s: Services, update: Update) -> Context:
-    """What this person's last answer was about."""
-    return Context.from_dict(s.storage.get_state(*person(update), CONTEXT_KEY))
+    """What this person's last answer (in this chat and topic) was about."""
+    return Context.from_dict(s.storage.get_state(*person(update), in_topic(CONTEXT_KEY, update)))
 
 
 def save_context(s: Services, update: Update, context: Context) -> None:
     """Remember what this answer was about, for a follow-up question."""
-    s.storage.set_state(*person(update), CONTEXT_KEY, context.to_dict())
+    s.storage.set_state(*person(update), in_topic(CONTEXT_KEY, update), context.to_dict())
 
 
 def data(*parts: str) -> str:
@@ -139,21 +164,99 @@ def entry_reply(knowledge: Knowledge, entry: Entry) -> Reply:
     )
 
 
+# --- groups: replies and button owners --------------------------------------------------------
+
+
+def is_group(message: Message) -> bool:
+    """True for a group or supergroup."""
+    return message.chat.type in GROUP_TYPES
+
+
+def choose_link(bot_username: str) -> str:
+    """The deep link that opens the private chat at the guided choice."""
+    return f"https://t.me/{bot_username}?start=choose"
+
+
+def split_owner(callback_data: str) -> tuple[str, int | None]:
+    """A group button's data and the user id it belongs to (None when it carries none)."""
+    head, mark, tail = callback_data.rpartition(OWNER_MARK)
+    if mark and tail.isdigit():
+        return head, int(tail)
+    return callback_data, None
+
+
+def payload(query: CallbackQuery) -> str:
+    """A pressed button's data without its owner stamp (what the feature put there)."""
+    return split_owner(query.data or "")[0]
+
+
+def owner_of(message: Message) -> int | None:
+    """Whom the bot's next message about ``message`` answers: the sender of a person's message,
+    or, for the bot's own message (a pressed button), whoever its buttons belong to."""
+    sender = message.from_user
+    if sender is not None and sender.id != message.get_bot().id:
+        return sender.id
+    rows = message.reply_markup.inline_keyboard if message.reply_markup else ()
+    for row in rows:
+        for b in row:
+            if isinstance(b.callback_data, str):
+                owner = split_owner(b.callback_data)[1]
+                if owner is not None:
+                    return owner
+    return None
+
+
+def group_keyboard(
+    keyboard: InlineKeyboardMarkup, owner: int | None, bot_username: str
+) -> InlineKeyboardMarkup:
+    """The keyboard for a group: buttons stamped with their owner, 帮我选 as a private link."""
+    start_choice = data(CHOOSE, "start")
+    rows: list[list[InlineKeyboardButton]] = []
+    for row in keyboard.inline_keyboard:
+        new_row: list[InlineKeyboardButton] = []
+        for b in row:
+            raw = split_owner(b.callback_data)[0] if isinstance(b.callback_data, str) else None
+            if raw == start_choice:
+                new_row.append(InlineKeyboardButton(b.text, url=choose_link(bot_username)))
+            elif raw is not None and owner is not None:
+                stamped = f"{raw}{OWNER_MARK}{owner}"
+                new_row.append(InlineKeyboardButton(b.text, callback_data=data(stamped)))
+            else:
+                new_row.append(b)
+        rows.append(new_row)
+    return InlineKeyboardMarkup(rows)
+
+
+def thread_of(message: Message) -> int | None:
+    """The forum topic a reply to this message belongs in."""
+    return message.message_thread_id if message.is_topic_message else None
+
+
 async def send_html(
     message: Message,
     text: str,
     keyboard: InlineKeyboardMarkup | None = None,
 ) -> Message:
-    """Send HTML to the message's chat, split if long; the keyboard goes under the last part."""
+    """Send HTML to the message's chat, split if long; the keyboard goes under the last part.
+
+    In a group the first part replies to ``message`` and the buttons are stamped with their owner.
+    """
     parts = split_html(text)
+    bot = message.get_bot()
+    reply_to = None
+    if is_group(message):
+        reply_to = ReplyParameters(message.message_id, allow_sending_without_reply=True)
+        if keyboard is not None:
+            keyboard = group_keyboard(keyboard, owner_of(message), bot.username)
     sent = message
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
-        sent = await message.get_bot().send_message(
+        sent = await bot.send_message(
             chat_id=message.chat_id,
             text=part,
             reply_markup=keyboard if last else None,
-            message_thread_id=message.message_thread_id if message.is_topic_message else None,
+            message_thread_id=thread_of(message),
+            reply_parameters=reply_to if i == 0 else None,
         )
     return sent
 
@@ -164,6 +267,8 @@ async def edit_html(
     """Replace the pressed message's text (or, if too long, send the rest after it)."""
     parts = split_html(text)
     message = query.message
+    if keyboard is not None and isinstance(message, Message) and is_group(message):
+        keyboard = group_keyboard(keyboard, owner_of(message), query.get_bot().username)
     try:
         await query.edit_message_text(parts[0], reply_markup=keyboard if len(parts) == 1 else None)
     except BadRequest as exc:
@@ -174,10 +279,11 @@ async def edit_html(
 
 
 async def answer_query(
-    context: CallbackContext, query: CallbackQuery, text: str | None = None
+    context: CallbackContext, query: CallbackQuery, text: str | None = None, alert: bool = False
 ) -> None:
-    """Answer a button press, and remember it: Telegram refuses a second answer."""
-    await query.answer(text)
+    """Answer a button press (a toast, or with ``alert`` a box to dismiss), and remember it:
+    Telegram refuses a second answer."""
+    await query.answer(text, show_alert=alert)
     answered = services(context).answered
     answered[query.id] = None
     while len(answered) > ANSWERED_KEPT:
@@ -196,6 +302,8 @@ async def answer_expired(update: Update, context: CallbackContext) -> None:
         return
     await answer_query(context, query, EXPIRED_TOAST)
     message = query.message
+    if isinstance(message, Message) and is_group(message):
+        return  # the toast is enough: a group should not see a message about one old button
     if isinstance(message, Message):
         await send_html(message, esc(EXPIRED), menu_keyboard())
     elif update.effective_user is not None:

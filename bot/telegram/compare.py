@@ -193,4 +193,5 @@ async def compare_button(update: Update, context: CallbackContext) -> None:
 def register(app: App) -> None:
     """Add /compare and its button."""
     app.add_handler(CommandHandler("compare", compare))
-    app.add_handler(CallbackQueryHandler(compare_button, pattern=rf"^{COMPARE}$"))
+    # In a group the data carries its owner: cmp|<user id> (common.py).
+    app.add_handler(CallbackQueryHandler(compare_button, pattern=rf"^{COMPARE}(\|\d+)?$"))

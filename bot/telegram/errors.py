@@ -1,51 +1,87 @@
 """Failures and leftovers: one log line per error, a short apology in private chats, and a
 polite answer to whatever no feature claims (old buttons, unknown commands, stickers and photos).
 
-Network errors and Telegram's 5xx answers arrive here as ``NetworkError``; they are logged as
-warnings and never stop the bot (PTB keeps polling and retries with back-off). Any other error is
-logged with where it happened; the traceback goes to the DEBUG log only.
+Each fault of the Telegram API is logged in one line, without a traceback and without the token
+(see logs.py): network errors and 5xx answers (``NetworkError``; PTB keeps polling and retries
+with back-off), a getUpdates that Telegram does not answer in time (``PollingRequest``), a flood
+limit that outlasts the retries (limits.py), a person who blocked the bot or a group that removed
+it (``Forbidden``: nobody to tell). Any other error is logged with where it happened in our
+code; its traceback goes to the DEBUG log only. The person is told briefly, in a private chat,
+unless the reply may have arrived after all (a timeout) or Telegram would refuse the apology too.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
+import re
 import traceback
+from http import HTTPStatus
 from pathlib import Path
+from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
+from telegram.request import RequestData
 
 from .common import (
     App,
     CallbackContext,
     answer_expired,
     answer_query,
+    load_context,
+    save_context,
     send_html,
+    services,
     was_answered,
 )
 from .html import esc
+from .private import reply_keyboard, reply_text
+from .transport import StreamRequest
 
 logger = logging.getLogger(__name__)
 
 PACKAGE = Path(__file__).resolve().parents[1]  # bot/
+PLUMBING = "limits.py"  # every request passes through it: not where a failure comes from
 APOLOGY = "抱歉，刚才出了点问题，没能回复您。请稍后再试一次；也可以发送 /start 重新开始。"
 UNKNOWN_COMMAND = "我不认识这个命令。发送 /help 看看我能做什么，或者直接打字提问。"
 NOT_TEXT = "我只看得懂文字。请把问题打出来，比如“全媒体运营师报考条件”。"
+CAPTION_LEAD = "图片和文件我看不了，下面按您附上的文字回答："
+MAX_DESCRIBED = 240  # characters of an error message kept in its log line
+POLL_SLACK = 5.0  # seconds Telegram may take beyond the long-poll timeout to answer getUpdates
+_NOT_JSON = re.compile(r"Parsing the server response (b?(['\"]).*?\2) failed", re.DOTALL)
 
 
-def describe(error: BaseException) -> str:
-    """The error in one line: its type, message and the innermost place in our code."""
+def describe(error: BaseException, where: bool = True) -> str:
+    """The error in one line: its type, message and (``where``) the innermost place in our code."""
     frames = traceback.extract_tb(error.__traceback__) if error.__traceback__ else []
-    ours = [f for f in frames if Path(f.filename).resolve().is_relative_to(PACKAGE)] or frames
+    ours = [
+        f
+        for f in frames
+        if Path(f.filename).resolve().is_relative_to(PACKAGE) and Path(f.filename).name != PLUMBING
+    ] or frames
     places = [f"{'/'.join(Path(f.filename).parts[-2:])}:{f.lineno}" for f in ours]
-    where = ""
-    if places:
-        where = f" at {places[-1]}" + (f" (from {places[0]})" if len(places) > 1 else "")
-    message = " ".join(str(error).split())
-    return f"{type(error).__name__}: {message}{where}"
+    place = ""
+    if places and where:
+        place = f" at {places[-1]}" + (f" (from {places[0]})" if len(places) > 1 else "")
+    # A proxy's error page (HTML) in place of Telegram's JSON is quoted whole by PTB: say so.
+    message = _NOT_JSON.sub(
+        lambda m: f"the answer was not JSON ({len(m.group(1))} characters)", str(error)
+    )
+    message = " ".join(message.split())
+    if len(message) > MAX_DESCRIBED:
+        message = message[: MAX_DESCRIBED - 1] + "…"
+    return f"{type(error).__name__}: {message}{place}"
 
 
 async def on_error(update: object, context: CallbackContext) -> None:
@@ -54,11 +90,24 @@ async def on_error(update: object, context: CallbackContext) -> None:
     if error is None:
         return
     update_id = update.update_id if isinstance(update, Update) else None
-    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
-        logger.warning("Network problem (update %s): %s", update_id, describe(error))
-    elif isinstance(error, Forbidden):
-        logger.info("Not allowed to write (update %s): %s", update_id, describe(error))
+    what = f"update {update_id}" if update_id is not None else "polling"
+    apologise = True
+    if isinstance(error, Forbidden):
+        logger.info("Not allowed to write (%s): %s", what, describe(error))
         return  # blocked by the person, or removed from the group: nobody to tell
+    if isinstance(error, RetryAfter):
+        # limits.py logged the flood limit; an apology would meet the same limit.
+        logger.info("Not answered (%s): Telegram's flood limit", what)
+        apologise = False
+    elif isinstance(error, TimedOut):
+        # The reply may have arrived after all: an apology could follow an answer.
+        logger.warning(
+            "Telegram did not answer in time (%s): %s", what, describe(error, where=False)
+        )
+        apologise = False
+    elif isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        # Telegram or the network, not our code: where PTB noticed it says nothing.
+        logger.warning("Network problem (%s): %s", what, describe(error, where=False))
     else:
         logger.error("Update %s failed: %s", update_id, describe(error))
         logger.debug("Traceback of the failure", exc_info=error)
@@ -70,11 +119,73 @@ async def on_error(update: object, context: CallbackContext) -> None:
         with contextlib.suppress(TelegramError):
             await answer_query(context, query)
     chat = update.effective_chat
-    if chat is not None and chat.type == ChatType.PRIVATE:
+    if apologise and chat is not None and chat.type == ChatType.PRIVATE:
         try:
             await context.bot.send_message(chat.id, esc(APOLOGY))
         except TelegramError as exc:
             logger.warning("Could not send the apology: %s", describe(exc))
+
+
+class PollingRequest(StreamRequest):
+    """The connection getUpdates uses, guarding polling against two faults.
+
+    - Telegram does not answer in time: PTB retries at once but logs it at DEBUG only; a hanging
+      API is a fault worth one line in the normal log.
+    - An update PTB cannot read (a field it requires is missing, say from an older self-hosted
+      Bot API server): PTB logs the batch as not processed, does not confirm it, and would fetch
+      it again, forever, answering nobody. When the same batch is asked for again, each update
+      in it is checked, and one PTB cannot read is logged in one line and handed on as a bare
+      update id, which no handler takes and the next poll confirms. (Checking only then keeps
+      the normal case free of a second parse.)
+    """
+
+    def __init__(self) -> None:
+        super().__init__(pool_size=1, read_timeout=POLL_SLACK)
+        self._offset_handed_over: object = None  # offset of the last request answered with updates
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        """Make the request (a timeout is logged, then PTB's polling loop retries); when PTB did
+        not take the last batch, the answer with every update PTB cannot read made a bare id."""
+        data = kwargs.get("request_data", args[2] if len(args) > 2 else None)
+        offset = data.parameters.get("offset") if isinstance(data, RequestData) else None
+        again = offset is not None and offset == self._offset_handed_over
+        try:
+            code, payload = await super().do_request(*args, **kwargs)
+        except TimedOut:
+            logger.warning("Telegram did not answer getUpdates in time; asking again")
+            raise
+        if code != HTTPStatus.OK:
+            return code, payload
+        try:
+            answer = json.loads(payload)
+        except ValueError:
+            return code, payload  # PTB reports it
+        updates = answer.get("result") if isinstance(answer, dict) else None
+        if not isinstance(updates, list):
+            return code, payload
+        self._offset_handed_over = offset if updates else None
+        if not again:
+            return code, payload
+        checked = [readable(u) for u in updates]
+        if all(a is b for a, b in zip(checked, updates, strict=True)):
+            return code, payload
+        return code, json.dumps({**answer, "result": checked}).encode()
+
+
+def readable(raw: Any) -> Any:
+    """The update as Telegram sent it, or only its id when PTB cannot read it (logged)."""
+    if not isinstance(raw, dict) or "update_id" not in raw:
+        return raw
+    try:
+        Update.de_json(raw, None)
+    except Exception as exc:  # whatever PTB raises on data it cannot read
+        logger.warning(
+            "Update %s could not be read and is skipped: %s",
+            raw["update_id"],
+            describe(exc, where=False),
+        )
+        return {"update_id": raw["update_id"]}
+    return raw
 
 
 async def stale_button(update: Update, context: CallbackContext) -> None:
@@ -89,25 +200,36 @@ async def unknown_command(update: Update, context: CallbackContext) -> None:
 
 
 async def not_text(update: Update, context: CallbackContext) -> None:
-    """A sticker, photo, voice message or file in a private chat."""
+    """A sticker, voice message, location, contact, poll… in a private chat: ask for text."""
     assert update.message is not None
     await send_html(update.message, esc(NOT_TEXT))
 
 
+async def captioned(update: Update, context: CallbackContext) -> None:
+    """A photo, video or file with a caption, in a private chat: the caption is the question."""
+    message = update.message
+    assert message is not None
+    caption = (message.caption or "").strip()
+    if not caption:
+        await not_text(update, context)
+        return
+    s = services(context)
+    reply = s.matcher.ask(caption, load_context(s, update))
+    save_context(s, update, reply.context)
+    text = f"{esc(CAPTION_LEAD)}\n\n{reply_text(s.knowledge, reply)}"
+    await send_html(message, text, reply_keyboard(reply))
+
+
 def register(app: App) -> None:
-    """Add the error handler and the catch-alls (register last: they take what is left)."""
+    """Add the error handler and the catch-alls (register last: they take what is left).
+
+    In groups whatever no feature claims gets no answer; service messages (members joining,
+    a pinned message…) get none anywhere.
+    """
     app.add_error_handler(on_error)
     app.add_handler(CallbackQueryHandler(stale_button))
     private_message = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
     app.add_handler(MessageHandler(private_message & filters.COMMAND, unknown_command))
-    media = (
-        filters.Sticker.ALL
-        | filters.PHOTO
-        | filters.VOICE
-        | filters.AUDIO
-        | filters.VIDEO
-        | filters.VIDEO_NOTE
-        | filters.ANIMATION
-        | filters.Document.ALL
-    )
-    app.add_handler(MessageHandler(private_message & media, not_text))
+    content = private_message & ~filters.TEXT & ~filters.StatusUpdate.ALL
+    app.add_handler(MessageHandler(content & filters.CAPTION, captioned))
+    app.add_handler(MessageHandler(content, not_text))

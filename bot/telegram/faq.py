@@ -21,6 +21,7 @@ from .common import (
     answer_query,
     button,
     edit_html,
+    payload,
     question_buttons,
     send_html,
     services,
@@ -77,7 +78,7 @@ async def faq_button(update: Update, context: CallbackContext) -> None:
     """faq:open sends the first page; faq:<n> turns the pressed message to page n."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    arg = query.data.partition(":")[2]
+    arg = payload(query).partition(":")[2]
     if not isinstance(query.message, Message) or not (arg == "open" or _PAGE.fullmatch(arg)):
         await answer_expired(update, context)
         return

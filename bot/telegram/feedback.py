@@ -20,6 +20,7 @@ from .common import (
     CallbackContext,
     answer_expired,
     answer_query,
+    payload,
     person,
     send_html,
     services,
@@ -51,7 +52,7 @@ async def vote(update: Update, context: CallbackContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     s = services(context)
-    _, entry_id, choice = [*query.data.split(":"), "", ""][:3]
+    _, entry_id, choice = [*payload(query).split(":"), "", ""][:3]
     if entry_id not in s.knowledge.by_id or choice not in THANKS:
         await answer_expired(update, context)
         return

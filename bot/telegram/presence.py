@@ -13,6 +13,7 @@ from functools import partial
 
 from telegram import (
     BotCommand,
+    BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     BotCommandScopeChat,
@@ -36,11 +37,14 @@ PRIVATE_COMMANDS = (
     ("help", "使用帮助"),
 )
 GROUP_COMMANDS = (
+    ("ask", "提问，例如 /ask 互联网营销师工资多少"),
     ("compare", "两证对比"),
     ("faq", "常见问题"),
     ("sources", "资料来源和日期"),
     ("help", "怎么用这个机器人"),
 )
+# Group admins see one more command (Telegram shows this scope to them only).
+GROUP_ADMIN_COMMANDS = (*GROUP_COMMANDS, ("settings", "本群设置：自动回答、每小时回答上限"))
 OWNER_COMMANDS = (("feedback", "查看用户反馈汇总"),)
 
 DESCRIPTION = (
@@ -77,6 +81,11 @@ async def announce(app: App, settings: Settings) -> None:
     )
     await _attempt(
         "group commands", partial(bot.set_my_commands, _commands(GROUP_COMMANDS), scope=groups)
+    )
+    admins = BotCommandScopeAllChatAdministrators()
+    await _attempt(
+        "group admin commands",
+        partial(bot.set_my_commands, _commands(GROUP_ADMIN_COMMANDS), scope=admins),
     )
     owner_commands = _commands(PRIVATE_COMMANDS + OWNER_COMMANDS)
     for admin in sorted(settings.admin_ids):

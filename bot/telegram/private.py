@@ -25,6 +25,7 @@ from .common import (
     load_context,
     menu_buttons,
     menu_keyboard,
+    payload,
     question_buttons,
     save_context,
     send_html,
@@ -58,8 +59,9 @@ COMMANDS = (
     ("/help", "使用帮助"),
 )
 GROUP_HELP = (
-    "我是{both}的考证咨询助手。在群里可以用 /compare、/faq、/sources；"
-    "想提问或让我帮您选，请点下面的按钮私聊我。"
+    "我是{both}的考证咨询助手。在群里提问：发送 /ask 加上问题，或者 @我 提问，或者回复我的消息；"
+    "也可以用 /compare、/faq、/sources。想让我帮您选证书，或者想安安静静地多问几句，"
+    "请点下面的按钮私聊我。"
 )
 
 
@@ -146,7 +148,7 @@ async def question_button(update: Update, context: CallbackContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     s = services(context)
-    entry = s.knowledge.by_id.get(query.data.partition(":")[2])
+    entry = s.knowledge.by_id.get(payload(query).partition(":")[2])
     if entry is None or not isinstance(query.message, Message):
         await answer_expired(update, context)
         return

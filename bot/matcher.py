@@ -220,8 +220,8 @@ class Matcher:
             (1.0, a.core, cores, fuzz.ratio),
             (0.9, a.tokens, tokens, fuzz.token_set_ratio),
         ):
-            for _, value, pos in process.extract_iter(
-                query, choices, scorer=scorer, score_cutoff=FUZZY_CUTOFF
+            for _, value, pos in process.extract(
+                query, choices, scorer=scorer, score_cutoff=FUZZY_CUTOFF / scale, limit=None
             ):
                 i = owner[rows[pos]]
                 if scale * value > best[i]:

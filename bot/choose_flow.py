@@ -14,9 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .knowledge import CERTS, DEFAULT_DIR, LINE_KEY, Knowledge, KnowledgeError, load_knowledge
+from .knowledge import (
+    CERTS,
+    DEFAULT_DIR,
+    LINE_KEY,
+    Knowledge,
+    KnowledgeError,
+    load_knowledge,
+    read_yaml,
+)
 from .textnorm import normalize
 
 FLOW_FILE = "choose.yaml"
@@ -125,31 +131,6 @@ class Flow:
 
 
 # --- loading and validation ------------------------------------------------------------------
-
-
-_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _LineLoader(_BaseLoader):  # type: ignore[misc]
-    """A safe loader that records each mapping's line under ``__line__``."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
-        mapping[LINE_KEY] = node.start_mark.line + 1
-        return mapping
-
-
-def _read(path: Path, name: str, problems: list[str]) -> Any:
-    """The parsed YAML, or None with the problem recorded as ``file:line: ...``."""
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(f"{name}: cannot read: {exc}")
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{name}:{mark.line + 1}" if mark is not None else name
-        problems.append(f"{where}: invalid YAML: {getattr(exc, 'problem', None) or exc}")
-    return None
 
 
 def _clean(value: Any) -> str | None:
@@ -468,7 +449,7 @@ def load_flow(root: Path | str = DEFAULT_DIR, knowledge: Knowledge | None = None
     if not path.is_file():
         raise KnowledgeError([f"{name}: file not found"])
     problems: list[str] = []
-    data = _read(path, name, problems)
+    data = read_yaml(path, name, problems)
     flow = _Reader(knowledge, name, problems).read(data) if data is not None else None
     if problems or flow is None:
         raise KnowledgeError(problems or [f"{name}: could not be loaded"])

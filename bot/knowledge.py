@@ -139,7 +139,8 @@ class _LineLoader(_BaseLoader):  # type: ignore[misc]
         return mapping
 
 
-def _read_yaml(path: Path, name: str, problems: list[str]) -> Any:
+def read_yaml(path: Path, name: str, problems: list[str]) -> Any:
+    """The parsed YAML with mappings' lines under ``__line__``, or None with the problem recorded."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -172,7 +173,7 @@ def _text_list(value: Any) -> tuple[str, ...] | None:
 
 
 def _load_sources(path: Path, name: str, problems: list[str]) -> dict[str, Source]:
-    data = _read_yaml(path, name, problems)
+    data = read_yaml(path, name, problems)
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -206,7 +207,7 @@ _ENTRY_FIELDS = ("id", "certs", "topic", "question", "alternates", "answer", "so
 
 
 def _load_entries(path: Path, name: str, problems: list[str]) -> list[Entry]:
-    data = _read_yaml(path, name, problems)
+    data = read_yaml(path, name, problems)
     if data is None:
         return []
     if not isinstance(data, list):
@@ -284,7 +285,7 @@ def _load_entries(path: Path, name: str, problems: list[str]) -> list[Entry]:
 
 
 def _load_synonyms(path: Path, name: str, problems: list[str]) -> Synonyms | None:
-    data = _read_yaml(path, name, problems)
+    data = read_yaml(path, name, problems)
     if data is None:
         return None
     if not isinstance(data, dict):

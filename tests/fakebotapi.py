@@ -936,6 +936,17 @@ def settings_env(api: FakeBotAPI, data_dir: Any, **extra: str) -> dict[str, str]
     }
 
 
+async def start_bot(api: FakeBotAPI, data_dir: Any, knowledge: Any, **env: str) -> BotDriver:
+    """The real application, built from settings pointing at this server, polling."""
+    from bot.settings import load_settings
+    from bot.telegram.app import build_application
+
+    settings = load_settings(settings_env(api, data_dir, **env), env_file=None)
+    driver = BotDriver(api, build_application(settings, knowledge))
+    await driver.start()
+    return driver
+
+
 def webhook_port(url: str) -> int:
     """The port of a webhook URL."""
     return urlsplit(url).port or 443

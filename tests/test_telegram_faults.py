@@ -13,13 +13,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from fakebotapi import DROP, HANG, BotDriver, FakeBotAPI, Sent, settings_env
+from fakebotapi import DROP, HANG, BotDriver, FakeBotAPI, Sent, start_bot
 from telegram.error import NetworkError
 
 from bot.knowledge import Knowledge
-from bot.settings import load_settings
 from bot.telegram import errors, limits, private
-from bot.telegram.app import build_application
 
 TOKEN = "424242424:AAG-faults_token_for_tests_mnbvcxzlkj"
 ALICE = FakeBotAPI.user(5101, "小周")
@@ -42,16 +40,9 @@ async def api(caplog: pytest.LogCaptureFixture) -> AsyncIterator[FakeBotAPI]:
     assert not [r for r in caplog.records if r.exc_info or r.exc_text], "a traceback was logged"
 
 
-async def started(api: FakeBotAPI, data_dir: Path, knowledge: Knowledge) -> BotDriver:
-    settings = load_settings(settings_env(api, data_dir), env_file=None)
-    driver = BotDriver(api, build_application(settings, knowledge))
-    await driver.start()
-    return driver
-
-
 @pytest.fixture
 async def bot(api: FakeBotAPI, tmp_path: Path, knowledge: Knowledge) -> AsyncIterator[BotDriver]:
-    driver = await started(api, tmp_path, knowledge)
+    driver = await start_bot(api, tmp_path, knowledge)
     yield driver
     await driver.stop()
 
@@ -119,7 +110,7 @@ async def test_a_hanging_get_updates_is_given_up_on_logged_and_polled_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(errors, "POLL_SLACK", 0.5)  # the wait beyond the 1 s long poll
-    driver = await started(api, tmp_path, knowledge)
+    driver = await start_bot(api, tmp_path, knowledge)
     try:
         await driver.say(ALICE, "/start")
         api.fail("getUpdates", HANG)  # the next poll never gets an answer
@@ -220,7 +211,7 @@ async def test_an_unanswered_last_poll_at_shutdown_is_one_line(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(errors, "POLL_SLACK", 0.3)
-    driver = await started(api, tmp_path, knowledge)
+    driver = await start_bot(api, tmp_path, knowledge)
     await driver.say(ALICE, "/start")
     api.fail("getUpdates", HANG)  # the getUpdates that confirms the last updates, at shutdown
     await driver.stop()

@@ -12,11 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakebotapi import BotDriver, FakeBotAPI, parse_html, settings_env
+from fakebotapi import BotDriver, FakeBotAPI, parse_html, start_bot
 
 from bot.knowledge import Knowledge
-from bot.settings import load_settings
-from bot.telegram.app import build_application
 
 TOKEN = "123456789:AAI-inline_token_for_the_fake_server"
 ALICE = FakeBotAPI.user(1001, "小王")
@@ -29,16 +27,9 @@ async def api() -> AsyncIterator[FakeBotAPI]:
         assert server.rejected == [], [(c.method, c.description) for c in server.rejected]
 
 
-async def started(api: FakeBotAPI, data_dir: Path, knowledge: Knowledge) -> BotDriver:
-    settings = load_settings(settings_env(api, data_dir), env_file=None)
-    driver = BotDriver(api, build_application(settings, knowledge))
-    await driver.start()
-    return driver
-
-
 @pytest.fixture
 async def bot(api: FakeBotAPI, tmp_path: Path, knowledge: Knowledge) -> AsyncIterator[BotDriver]:
-    driver = await started(api, tmp_path, knowledge)
+    driver = await start_bot(api, tmp_path, knowledge)
     yield driver
     await driver.stop()
 
@@ -84,7 +75,7 @@ async def test_a_very_long_answer_is_cut_to_fit_one_message(
     )
     entries = tuple(long_entry if e.id == entry.id else e for e in knowledge.entries)
     big = dataclasses.replace(knowledge, entries=entries, by_id={e.id: e for e in entries})
-    driver = await started(api, tmp_path, big)
+    driver = await start_bot(api, tmp_path, big)
     try:
         results = await search(driver, "互联网营销师工资")
     finally:

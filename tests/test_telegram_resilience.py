@@ -10,12 +10,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from fakebotapi import BotDriver, FakeBotAPI, Sent, settings_env
+from fakebotapi import BotDriver, FakeBotAPI, Sent, start_bot
 
 from bot.knowledge import Knowledge
-from bot.settings import load_settings
 from bot.telegram import presence
-from bot.telegram.app import build_application
 
 TOKEN = "987654321:AAH-resilience_token_for_tests_qwerty"
 ALICE = FakeBotAPI.user(2001, "小张")
@@ -30,16 +28,9 @@ async def api(caplog: pytest.LogCaptureFixture) -> AsyncIterator[FakeBotAPI]:
     assert TOKEN.split(":")[1] not in caplog.text
 
 
-async def started(api: FakeBotAPI, data_dir: Path, knowledge: Knowledge) -> BotDriver:
-    settings = load_settings(settings_env(api, data_dir, LOG_LEVEL="DEBUG"), env_file=None)
-    driver = BotDriver(api, build_application(settings, knowledge))
-    await driver.start()
-    return driver
-
-
 @pytest.fixture
 async def bot(api: FakeBotAPI, tmp_path: Path, knowledge: Knowledge) -> AsyncIterator[BotDriver]:
-    driver = await started(api, tmp_path, knowledge)
+    driver = await start_bot(api, tmp_path, knowledge, LOG_LEVEL="DEBUG")
     yield driver
     await driver.stop()
 
@@ -119,7 +110,7 @@ async def test_start_up_continues_when_telegram_refuses_the_profile(
     api.fail("setMyDescription", 400)
     api.fail("setMyShortDescription", 429, retry_after=30, times=4)  # would wait too long
     monkeypatch.setattr(presence, "CALL_TIMEOUT", 0.5)
-    driver = await started(api, tmp_path, knowledge)
+    driver = await start_bot(api, tmp_path, knowledge, LOG_LEVEL="DEBUG")
     try:
         assert "Could not set private commands" in caplog.text
         assert "Could not set description" in caplog.text
@@ -137,7 +128,7 @@ async def test_long_answers_are_split_into_valid_messages(
     long_entry = dataclasses.replace(entry, answer="\n".join([paragraph] * 40))
     entries = tuple(long_entry if e.id == entry.id else e for e in knowledge.entries)
     big = dataclasses.replace(knowledge, entries=entries, by_id={e.id: e for e in entries})
-    driver = await started(api, tmp_path, big)
+    driver = await start_bot(api, tmp_path, big, LOG_LEVEL="DEBUG")
     try:
         parts = await driver.say(ALICE, "互联网营销师工资多少")
     finally:

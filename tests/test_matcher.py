@@ -233,3 +233,38 @@ def test_search_ranks_entries_for_a_keyword(matcher: Matcher) -> None:
     assert len(matcher.search("互联网营销师", limit=2)) == 2
     assert matcher.search("明天北京天气") == [] and matcher.search("纹绣师工资") == []
     assert matcher.search("") == []
+
+
+def _phrasing_pieces(matcher: Matcher) -> list[str]:
+    """Words and characters of the knowledge's own phrasings, to build look-alike questions."""
+    pieces = {p for entry in matcher.knowledge.entries for p in entry.phrasings}
+    return sorted(pieces | {ch for p in pieces for ch in p})
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_word_similarity_is_token_set_ratio_computed_faster(
+    matcher: Matcher, data: st.DataObject
+) -> None:
+    """The split computation (plain ratio where no word is shared) ranks exactly as
+    rapidfuzz's token_set_ratio over every phrasing would."""
+    from rapidfuzz import fuzz, process
+
+    from bot.matcher import FUZZY_CUTOFF
+
+    pieces = _phrasing_pieces(matcher)
+    text = "".join(data.draw(st.lists(st.sampled_from(pieces), min_size=1, max_size=6)))
+    a = matcher.analyzer.analyze(text)
+    fast = matcher._word_similarity(a, matcher._all_rows)
+    slow = {
+        row: value
+        for _, value, row in process.extract(
+            a.tokens,
+            matcher._tokens,
+            scorer=fuzz.token_set_ratio,
+            score_cutoff=FUZZY_CUTOFF / 0.9,
+            limit=None,
+        )
+    }
+    assert fast.keys() == slow.keys()
+    assert all(abs(fast[row] - slow[row]) < 1e-9 for row in slow)

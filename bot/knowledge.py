@@ -17,6 +17,9 @@ import yaml
 
 CERTS: dict[str, str] = {"ims": "互联网营销师", "amo": "全媒体运营师"}
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+# An entry id travels in the data of the buttons under an answer (Telegram allows 64 bytes, with
+# the adapter's prefix, the vote and, in groups, the owner's id), so it is kept short.
+ID_MAX_LENGTH = 32
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 LINE_KEY = "__line__"
 
@@ -243,6 +246,12 @@ def _load_entries(path: Path, name: str, problems: list[str]) -> list[Entry]:
         related = _text_list(item["related"]) if item["related"] else ()
         if not isinstance(entry_id, str) or not ID_PATTERN.match(entry_id):
             problems.append(f"{where}: id {entry_id!r} must look like 'ims.salary'")
+            continue
+        if len(entry_id) > ID_MAX_LENGTH:
+            problems.append(
+                f"{where}: id '{entry_id}' is {len(entry_id)} characters; at most "
+                f"{ID_MAX_LENGTH} fit in a button's data"
+            )
             continue
         for fld, value in (("topic", topic), ("question", question), ("answer", answer)):
             if not isinstance(value, str) or not value.strip():

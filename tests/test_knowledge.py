@@ -85,6 +85,25 @@ def test_duplicate_id_points_to_both_places(kb_copy: Path) -> None:
     )
 
 
+def test_an_id_too_long_for_button_data_is_refused(kb_copy: Path) -> None:
+    long_id = "amo.salary_" + "x" * 30
+    _break(kb_copy / "entries" / "amo.yaml", "id: amo.salary", f"id: {long_id}")
+    problems = _problems(kb_copy)
+    assert any(
+        "entries/amo.yaml:" in p and f"id '{long_id}' is 41 characters; at most 32" in p
+        for p in problems
+    )
+
+
+def test_the_longest_id_fits_in_telegram_button_data() -> None:
+    """The limit holds for the worst case: a 👎 in a group, stamped with a long owner id."""
+    from bot.knowledge import ID_MAX_LENGTH
+    from bot.telegram.common import FEEDBACK, OWNER_MARK, data
+
+    stamped = data(FEEDBACK, "a." + "b" * (ID_MAX_LENGTH - 2), "down") + OWNER_MARK
+    assert data(stamped + str(-(10**15))) and data(stamped + str(2**53))
+
+
 def test_dangling_related_id(kb_copy: Path) -> None:
     path = kb_copy / "entries" / "compare.yaml"
     text = path.read_text(encoding="utf-8")

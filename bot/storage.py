@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 DB_NAME = "bot.sqlite3"
-SCHEMA_VERSION = 2  # 2: group_replies
+SCHEMA_VERSION = 3  # 2: group_replies; 3: button_owners
 Vote = Literal["up", "down"]
 
 _SCHEMA = (
@@ -76,9 +76,18 @@ _SCHEMA = (
     )
     """,
     "CREATE INDEX IF NOT EXISTS group_replies_by_chat ON group_replies (chat_id, at)",
+    """
+    CREATE TABLE IF NOT EXISTS button_owners (
+        chat_id    INTEGER NOT NULL,
+        message_id INTEGER NOT NULL,
+        owner      INTEGER NOT NULL,
+        at         REAL    NOT NULL,
+        PRIMARY KEY (chat_id, message_id)
+    )
+    """,
 )
 # Tables whose rows belong to one chat: moved on migration to a supergroup, deleted on removal.
-_PER_CHAT = ("user_state", "chat_settings", "group_replies")
+_PER_CHAT = ("user_state", "chat_settings", "group_replies", "button_owners")
 
 
 class StorageError(Exception):
@@ -339,6 +348,24 @@ class Storage:
         ).fetchone()
         return None if row is None or row[0] is None else str(row[0])
 
+    # --- who may press a group message's buttons ---------------------------------------------
+
+    def set_button_owner(self, chat_id: int, message_id: int, owner: int) -> None:
+        """Record whose buttons the bot's message ``message_id`` in this group carries."""
+        self._db.execute(
+            "INSERT INTO button_owners (chat_id, message_id, owner, at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (chat_id, message_id) DO UPDATE SET owner = excluded.owner, at = excluded.at",
+            (chat_id, message_id, owner, time.time()),
+        )
+
+    def button_owner(self, chat_id: int, message_id: int) -> int | None:
+        """Whose buttons that message carries, if the bot recorded it."""
+        row = self._db.execute(
+            "SELECT owner FROM button_owners WHERE chat_id = ? AND message_id = ?",
+            (chat_id, message_id),
+        ).fetchone()
+        return None if row is None else int(row[0])
+
     # --- whole chats ---------------------------------------------------------------------------
 
     def forget_chat(self, chat_id: int) -> None:
@@ -351,7 +378,8 @@ class Storage:
     def move_chat(self, old_id: int, new_id: int) -> None:
         """Move a group's rows to its new id (it became a supergroup). Rows the new id already
         has are newer and win; running it twice changes nothing. The old group's message ids mean
-        nothing in the supergroup, so logged replies keep only that they were sent (id 0)."""
+        nothing in the supergroup, so logged replies keep only that they were sent (id 0), and the
+        record of whose buttons they carried is dropped."""
         if old_id == new_id:
             return
         with self._transaction():
@@ -360,6 +388,8 @@ class Storage:
                 "WHERE chat_id = ? AND message_id IS NOT NULL",
                 (old_id,),
             )
+            # A supergroup numbers its messages anew: the old ids would name other messages.
+            self._db.execute("DELETE FROM button_owners WHERE chat_id = ?", (old_id,))
             for table in (*_PER_CHAT, "feedback"):
                 self._db.execute(
                     f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)

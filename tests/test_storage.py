@@ -56,6 +56,35 @@ def test_wal_mode_and_schema(tmp_path: Path) -> None:
     raw.close()
 
 
+def test_an_older_database_is_upgraded_in_place_and_keeps_its_data(tmp_path: Path) -> None:
+    db = Storage.in_dir(tmp_path)
+    db.set_state(7, 7, "context", {"entry_id": "ims.salary"})
+    db.close()
+    # What the previous version left: no record of button owners yet.
+    raw = sqlite3.connect(tmp_path / DB_NAME)
+    raw.execute("DROP TABLE button_owners")
+    raw.execute("PRAGMA user_version=2")
+    raw.commit()
+    raw.close()
+    again = Storage.in_dir(tmp_path)
+    assert again.get_state(7, 7, "context") == {"entry_id": "ims.salary"}
+    assert again.button_owner(-100, 5) is None
+    again.set_button_owner(-100, 5, 42)
+    assert again.button_owner(-100, 5) == 42
+    again.close()
+
+
+def test_button_owners_go_with_their_group(tmp_path: Path) -> None:
+    db = Storage.in_dir(tmp_path)
+    db.set_button_owner(-1, 10, 42)
+    db.set_button_owner(-2, 10, 43)
+    db.move_chat(-1, -1001)  # a supergroup numbers its messages anew
+    assert db.button_owner(-1, 10) is None and db.button_owner(-1001, 10) is None
+    db.forget_chat(-2)
+    assert db.button_owner(-2, 10) is None
+    db.close()
+
+
 def test_feedback_is_one_vote_per_person_per_answer(tmp_path: Path) -> None:
     db = Storage.in_dir(tmp_path)
     db.record_feedback(1, 1, "ims.salary", "up")

@@ -227,6 +227,7 @@ async def test_a_group_that_becomes_a_supergroup_keeps_its_settings_and_state(
     await turn_on_auto_answer(bot, old)
     assert "¥12.8K" in only(await bot.say(ALICE, "/ask 互联网营销师工资多少", chat=old)).text
 
+    faq = only(await bot.say(ALICE, "/faq", chat=old))
     new = api.group_chat(-1004001)
     api.set_member(new["id"], ADMIN["id"], "administrator")
     await bot.say(ADMIN, None, chat=old, migrate_to_chat_id=new["id"])
@@ -240,6 +241,11 @@ async def test_a_group_that_becomes_a_supergroup_keeps_its_settings_and_state(
     pointer = only(await bot.say(BOB, "/ask 互联网营销师工资多少？", chat=new))
     # Message ids of the old group mean nothing in the supergroup: no link, but where to look.
     assert pointer.text == "这个问题刚刚回答过，请往上翻看我的回答。" and "href" not in pointer.html
+    # A button left in the old group is out of date (its message id could name another message
+    # in the supergroup), and says so.
+    mark = len(api.calls)
+    assert await bot.tap(ALICE, faq, "下一页") == []
+    assert bot.toasts(mark) == ["按钮已失效"]
 
 
 # --- the guided choice and buttons ---------------------------------------------------------------
@@ -284,6 +290,14 @@ async def test_only_the_asker_can_use_the_buttons_under_an_answer(
 
     faq = only(await bot.say(BOB, "/faq", chat=group))
     assert await bot.tap(ALICE, faq, "下一页") == []  # Alice cannot turn Bob's pages
+    # Nor with a modified client that sends Bob's button stamped with her own id: the bot
+    # recorded whose buttons the message carries when it sent it.
+    page = faq.button("下一页")["callback_data"]
+    assert page.endswith(f"|{BOB['id']}")
+    forged = page.replace(f"|{BOB['id']}", f"|{ALICE['id']}")
+    mark = len(api.calls)
+    assert await bot.press(ALICE, faq, forged) == []
+    assert "给提问的人用的" in bot.toasts(mark)[0]
     assert "第 2/" in only(await bot.tap(BOB, faq, "下一页")).text
 
 

@@ -10,9 +10,12 @@
   unmarked at the next start never went out, and is dropped. /ask and questions are limited in
   group.py, which also points to earlier answers.
 - A button pressed in a group must belong to the presser: common.py stamps every group button
-  with its owner's user id. Anyone else gets an alert and nothing changes; buttons of an
-  anonymous admin may be pressed by any admin. A press that posts a new message counts towards
-  the limit. Features read the data with ``common.payload``, which takes the stamp off.
+  with its owner's user id, and once Telegram has accepted the message, the owner is recorded in
+  storage under the message's id (``record_owner``, watching every request the bot makes). The
+  record decides: a stamp altered by a modified client, or a message with no record, is refused.
+  Anyone else gets an alert and nothing changes; buttons of an anonymous admin may be pressed by
+  any admin. A press that posts a new message counts towards the limit. Features read the data
+  with ``common.payload``, which takes the stamp off.
 
 Edited messages never get here: intake.py stops them (README.md, "Telegram").
 """
@@ -21,8 +24,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
+from typing import Any
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import MessageEntityType
 from telegram.ext import (
     ApplicationHandlerStop,
@@ -32,11 +37,13 @@ from telegram.ext import (
     filters,
 )
 
+from ..storage import Storage
 from .common import (
     ANONYMOUS_ADMIN,
     COMPARE,
     EXPIRED_TOAST,
     FAQ,
+    GROUP_TYPES,
     App,
     CallbackContext,
     answer_query,
@@ -50,6 +57,7 @@ from .common import (
 from .group_admin import is_admin
 from .group_policy import COMMAND, log, over_user_limit
 from .intake import EDITED_GROUP
+from .limits import JSON, ApiLimiter
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +66,7 @@ logger = logging.getLogger(__name__)
 GATE = EDITED_GROUP
 AFTER = 1  # handler group: after the features
 PENDING = "pending_commands"  # bot_data: update id -> log row of a command being answered
+OWNED_METHODS = ("sendMessage", "editMessageText", "editMessageReplyMarkup")
 
 # Commands of other modules that answer in groups; /ask is limited by group.py itself.
 LIMITED_COMMANDS = frozenset({"start", "help", "compare", "faq", "sources", "choose", "settings"})
@@ -129,9 +138,15 @@ async def screen_button(update: Update, context: CallbackContext) -> None:
     if not isinstance(message, Message) or not is_group(message):
         return
     data_, owner = split_owner(query.data or "")
-    if owner is None:
-        # Every group button carries its owner; one without was not made by this version.
+    recorded = services(context).storage.button_owner(message.chat.id, message.message_id)
+    if owner is None or recorded is None:
+        # Every group button carries its owner and has it recorded; one without was not made by
+        # this version, or its message was sent as the bot stopped.
         await answer_query(context, query, EXPIRED_TOAST)
+        raise ApplicationHandlerStop
+    if owner != recorded:
+        logger.info("A button in chat %s came with an altered owner; refused", message.chat.id)
+        await answer_query(context, query, NOT_YOURS, alert=True)
         raise ApplicationHandlerStop
     presser = query.from_user.id
     allowed = presser == owner or (
@@ -150,6 +165,35 @@ async def screen_button(update: Update, context: CallbackContext) -> None:
         pending(context)[update.update_id] = log(s.storage, chat_id, user_id, COMMAND, now)
 
 
+def record_owner(storage: Storage) -> Callable[[str, dict[str, Any], JSON], None]:
+    """An observer for ``ApiLimiter``: after a group message with owned buttons was sent or
+    edited, record whose buttons they are under its message id."""
+
+    def observe(method: str, params: dict[str, Any], result: JSON) -> None:
+        markup = params.get("reply_markup")
+        if method not in OWNED_METHODS or not isinstance(markup, InlineKeyboardMarkup):
+            return
+        if not isinstance(result, dict):
+            return  # True: a message sent through inline mode, never in a group's own chat
+        chat = result.get("chat")
+        if not isinstance(chat, dict) or chat.get("type") not in GROUP_TYPES:
+            return
+        owner = next(
+            (
+                found
+                for row in markup.inline_keyboard
+                for b in row
+                if isinstance(b.callback_data, str)
+                and (found := split_owner(b.callback_data)[1]) is not None
+            ),
+            None,
+        )
+        if owner is not None:
+            storage.set_button_owner(int(chat["id"]), int(result["message_id"]), owner)
+
+    return observe
+
+
 def register(app: App) -> None:
     """Add the gate (handler group GATE: it runs before every feature) and, after the features,
     the mark that a command was answered; forget replies a previous run never sent."""
@@ -160,4 +204,7 @@ def register(app: App) -> None:
         MessageHandler(filters.ChatType.GROUPS & filters.UpdateType.MESSAGE, screen_message), GATE
     )
     app.add_handler(CallbackQueryHandler(screen_button), GATE)
+    limiter = app.bot.rate_limiter
+    if isinstance(limiter, ApiLimiter):
+        limiter.observers.append(record_owner(app_services(app).storage))
     app.add_handler(TypeHandler(Update, mark_sent), AFTER)

@@ -6,7 +6,9 @@ messages a second, 20 a minute per group) and retries after a 429 "retry after N
 subclass logs each flood wait in one line (no traceback), gives up at once when Telegram asks for
 a wait longer than ``MAX_WAIT``, and sends a message whose HTML Telegram cannot parse once more as
 plain text, so a mistake in our markup costs the formatting, not the answer. ``throttle = False``
-turns the waiting off (for the end-to-end benchmark, whose fake server has no limits).
+turns the waiting off (for the end-to-end benchmark, whose fake server has no limits). Every
+request the Bot API accepted is shown to the ``observers`` (group_gate.py records there whose
+buttons each group message carries).
 
 In (``PersonLimiter``): each person may send ``PER_MINUTE`` messages or button presses a minute
 (a token bucket, so a short burst is fine). Beyond that the first update gets a short notice and
@@ -60,6 +62,8 @@ class ApiLimiter(AIORateLimiter):
     def __init__(self, max_retries: int) -> None:
         super().__init__(max_retries=max_retries)
         self.throttle = True  # False: no waiting for Telegram's limits (benchmark only)
+        # Called with (method, parameters, result) after each request the Bot API accepted.
+        self.observers: list[Callable[[str, dict[str, Any], JSON], None]] = []
 
     async def process_request(
         self,
@@ -75,7 +79,7 @@ class ApiLimiter(AIORateLimiter):
         attempt = 0
         while True:
             try:
-                return await self._send(callback, args, kwargs, endpoint, data)
+                result = await self._send(callback, args, kwargs, endpoint, data)
             except RetryAfter as exc:
                 # PTB keeps the wait as a timedelta; the public property's type is deprecated.
                 wait = exc._retry_after.total_seconds()
@@ -102,6 +106,10 @@ class ApiLimiter(AIORateLimiter):
                     await asyncio.sleep(wait + 0.1)
                 finally:
                     self._retry_after_event.set()
+            else:
+                for observe in self.observers:
+                    observe(endpoint, data, result)
+                return result
 
     async def _send(
         self,

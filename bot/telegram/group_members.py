@@ -6,7 +6,9 @@ and /settings for admins; it says nothing else unprompted. Removed, it forgets t
 settings, its reply log and each person's state there. When a group becomes a supergroup,
 Telegram gives it a new id and says so in both chats (``migrate_to_chat_id`` in the old one,
 ``migrate_from_chat_id`` in the new one); everything kept moves to the new id, whichever of the
-two arrives first (moving twice changes nothing).
+two arrives first (moving twice changes nothing). That the bot introduced itself is kept with the
+group's settings, so it moves too: the bot's arrival in the new supergroup, if Telegram reports
+it after the move, gets no second introduction.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ INTRO = (
     "• 想让我帮您在两个证书里选一个：发送 /choose，我们私聊进行。\n"
     "• 群管理员可以用 /settings 打开自动回答、设置每小时最多回答几条。"
 )
+INTRODUCED = "introduced"  # chat setting: the introduction was sent
 PRESENT = (ChatMember.OWNER, ChatMember.ADMINISTRATOR, ChatMember.MEMBER)
 
 
@@ -53,9 +56,14 @@ async def membership(update: Update, context: CallbackContext) -> None:
         return
     was_in, is_in = joined_or_left(change)
     if is_in and not was_in:
+        storage = services(context).storage
+        if storage.get_chat_setting(chat.id, INTRODUCED):
+            logger.info("In group %s again after it moved; introduced before", chat.id)
+            return
         logger.info("Added to group %s", chat.id)
         text = esc(INTRO.format(bot=context.bot.username))
         await context.bot.send_message(chat.id, text)
+        storage.set_chat_setting(chat.id, INTRODUCED, True)
     elif was_in and not is_in:
         logger.info("Removed from group %s; forgetting it", chat.id)
         services(context).storage.forget_chat(chat.id)

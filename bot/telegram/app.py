@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from telegram import LinkPreviewOptions, Update
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, Defaults
 
@@ -45,7 +45,7 @@ from . import (
     sources,
     transport,
 )
-from .common import App, Services, app_services
+from .common import NO_PREVIEW, App, Services, app_services
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ def build_application(
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                link_preview_options=NO_PREVIEW,
             )
         )
         .rate_limiter(limits.ApiLimiter(max_retries=RATE_LIMIT_RETRIES))

@@ -140,7 +140,7 @@ async def send_logged(
     except BaseException:
         s.storage.drop_reply(row)
         raise
-    s.storage.set_reply_message(row, sent.message_id)
+    s.storage.set_reply_message(row, sent)
 
 
 def pointer_html(message: Message, decision: Decision, now: float) -> str:

@@ -7,10 +7,12 @@ about so that "那全媒体运营师呢" continues it. When unsure it asks "您�
 
 from __future__ import annotations
 
+import functools
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from ..knowledge import CERTS, Knowledge
+from ..knowledge import CERTS, Entry, Knowledge
 from ..matcher import Reply
 from ..render import RELATED_HEADING, SUGGEST_HEADING
 from .common import (
@@ -79,18 +81,27 @@ def help_text() -> str:
 
 def reply_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     """Buttons under a reply: guesses or related questions, then 👍/👎 under an answer."""
+    return _keyboard(reply.kind, reply.entry_id, reply.suggestions)
+
+
+@functools.lru_cache(maxsize=1024)
+def _keyboard(
+    kind: str, entry_id: str | None, suggestions: tuple[Entry, ...]
+) -> InlineKeyboardMarkup | None:
+    # Cached: the same answer gets the same (immutable) buttons, and building them is a
+    # noticeable share of the work of an answer.
     rows: list[list[InlineKeyboardButton]] = []
-    if reply.kind in ("answer", "both") and reply.entry_id:
-        rows += question_buttons(reply.suggestions)
+    if kind in ("answer", "both") and entry_id:
+        rows += question_buttons(suggestions)
         rows.append(
             [
-                button("👍 有帮助", FEEDBACK, reply.entry_id, "up"),
-                button("👎 没帮上", FEEDBACK, reply.entry_id, "down"),
+                button("👍 有帮助", FEEDBACK, entry_id, "up"),
+                button("👎 没帮上", FEEDBACK, entry_id, "down"),
             ]
         )
-    elif reply.kind == "fallback" and reply.suggestions:
-        rows += question_buttons(reply.suggestions)
-    elif reply.kind in ("fallback", "greeting"):
+    elif kind == "fallback" and suggestions:
+        rows += question_buttons(suggestions)
+    elif kind in ("fallback", "greeting"):
         rows += menu_buttons()
     return InlineKeyboardMarkup(rows) if rows else None
 

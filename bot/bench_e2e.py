@@ -18,6 +18,7 @@ Peak memory is the bot process's maximum resident set. Exits non-zero when a tar
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 import logging
 import multiprocessing
@@ -151,6 +152,10 @@ async def _measure(knowledge_dir: str, updates: int) -> dict[str, float]:
                     load.ask()
                 await load.wait(START_TIMEOUT)
 
+                # This process only measures: its own collector pauses (it keeps every call
+                # the server saw) must not show up as the bot's latency.
+                gc.freeze()
+                gc.disable()
                 burst = [load.ask() for _ in range(updates)]
                 began = time.monotonic()
                 await load.wait(120)
@@ -167,6 +172,7 @@ async def _measure(knowledge_dir: str, updates: int) -> dict[str, float]:
                 offered = updates / (time.monotonic() - start)
                 latencies = load.latencies_ms(paced)
             finally:
+                gc.enable()
                 if bot.pid is not None and bot.is_alive():
                     bot.terminate()  # SIGTERM: a clean stop, then it reports its memory
                 # In a thread: the server must go on answering while the bot says goodbye.

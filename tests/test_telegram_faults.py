@@ -203,6 +203,17 @@ async def test_removed_from_a_group_is_one_line_and_the_bot_carries_on(
     assert "¥12.8K" in only(await bot.say(BOB, "互联网营销师工资多少")).text
 
 
+async def test_a_token_refused_while_answering_is_named_as_such(
+    bot: BotDriver, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot.api.fail("sendMessage", 401, "Unauthorized")
+    apology = only(await bot.say(ALICE, "互联网营销师工资多少"))
+    assert apology.text.startswith("抱歉，刚才出了点问题")
+    failed = lines(caplog, "InvalidToken", "Unauthorized")
+    assert len(failed) == 1 and "EndPointNotFound" not in failed[0]
+    assert "¥12.8K" in only(await bot.say(BOB, "互联网营销师工资多少")).text
+
+
 async def test_an_unanswered_last_poll_at_shutdown_is_one_line(
     api: FakeBotAPI,
     tmp_path: Path,

@@ -27,7 +27,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, EndPointNotFound, InvalidToken
 from telegram.ext import Application, ContextTypes
 from telegram.warnings import PTBUserWarning
 
@@ -272,7 +272,14 @@ async def send_html(
         # The same request as bot.send_message, through the limiter and the error handling,
         # but the answer stays a dict: turning it back into a Message, every button included,
         # cost a sixth of the CPU of an answer, for the one number used here.
-        result = await bot.do_api_request("sendMessage", api_kwargs=params)
+        try:
+            result = await bot.do_api_request("sendMessage", api_kwargs=params)
+        except EndPointNotFound as exc:
+            # do_api_request's name for Telegram refusing the token (401/404): say it as
+            # send_message would have.
+            if isinstance(exc.__cause__, InvalidToken):
+                raise exc.__cause__ from None
+            raise
         sent = int(result["message_id"])
     return sent
 

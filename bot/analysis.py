@@ -108,6 +108,9 @@ _GENERIC_TITLES = frozenset(
 _LATIN_RUN = re.compile(r"[a-z]{4,}")
 # "学纹绣要多少钱": a verb may come before the subject.
 _LEADING_VERBS = frozenset("学考做当干搞去")
+# A prefix ending in one of these makes the topic its object ("最近老看到新职业教育这个说法"),
+# not a thing that has the topic ("淘宝客服工资").
+_OBJECT_VERBS = ("看到", "听到", "听说", "见到", "知道", "了解", "关于", "对于", "说到", "提到", "刷到")
 MAX_SUBJECT = 6
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 # Where one clause of a chat message ends and the next begins.
@@ -133,6 +136,7 @@ class Analysis:
     core: str = ""
     tokens: str = ""
     final_topics: frozenset[str] = frozenset()  # topics of the last clause that has any
+    named: bool = False  # final_topics are named ones (a person, an event): what it is about
     on_subject: bool = False  # names a certificate, a topic or a word of the field at all
     hinted: tuple[str, ...] = ()  # the one certificate words like 四级 or 广电 point to
     foreign: str = ""  # with no certificate named, the words before the topic name another subject
@@ -256,6 +260,8 @@ class Analyzer:
             prefix = prefix[1:]
         if not 2 <= len(prefix) <= MAX_SUBJECT or not _CJK_RUN.fullmatch(prefix):
             return ""
+        if prefix.endswith(_OBJECT_VERBS):
+            return ""
         known = self._known_pairs
         pairs = [prefix[i : i + 2] not in known for i in range(min(2, len(prefix) - 1))]
         return prefix if all(pairs) else ""
@@ -309,6 +315,7 @@ class Analyzer:
         named = {t for t in result.topics if self._syn.topics[t].named}
         if named:
             result.final_topics = frozenset(named)
+            result.named = True
         elif len(result.topics) > 1:
             result.final_topics = self._final_topics(raw, result.topics)
         if not result.certs:

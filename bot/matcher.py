@@ -27,6 +27,7 @@ NEAR_EXACT = 92.0  # similarity at which the message is taken to be that phrasin
 NEAR_EXACT_BONUS = 45.0
 TOPIC_BONUS = 45.0  # the message names the entry's topic (a little less for a shorter signal)
 EARLIER_CLAUSE = 0.85  # a topic only in an earlier clause of a long message counts less
+NAMED_SUBJECT = 0.5  # ...and much less when the message names a person or event it is about
 TOPIC_MISS = 15.0  # the message names other topics only
 CERT_MATCH = 15.0  # the message names the entry's certificate
 CERT_WRONG = 45.0  # names the other certificate, which has its own entry on this topic
@@ -194,7 +195,7 @@ class Matcher:
                 if entry.topic in topics:
                     bonus = TOPIC_BONUS * (0.8 + 0.2 * topics[entry.topic] / strongest)
                     if a.final_topics and entry.topic not in a.final_topics:
-                        bonus *= EARLIER_CLAUSE
+                        bonus *= NAMED_SUBJECT if a.named else EARLIER_CLAUSE
                     score += bonus
                     reasons.append(f"topic {entry.topic}")
                 else:
@@ -314,8 +315,9 @@ class Matcher:
         elif a.compare and len(certs) == 1 and context.certs and certs != context.certs:
             # "为啥比互联网营销师低这么多" after a 全媒体运营师 answer compares the two.
             certs = tuple(sorted({*certs, *context.certs}))
-        if not topics and context.topic and (a.certs or a.followup):
-            # "那全媒体运营师呢", "那个呢": same topic. A lone word ("证书") is not a follow-up.
+        if not topics and context.topic and (a.certs or a.followup or a.compare):
+            # "那全媒体运营师呢", "那个呢": same topic; "哪个高" after two salaries compares
+            # them. A lone word ("证书") is not a follow-up.
             topics = {context.topic: 1}
         elif topics and context.topic and a.followup and not a.certs:
             refined = self.knowledge.synonyms.topics

@@ -268,3 +268,26 @@ def test_word_similarity_is_token_set_ratio_computed_faster(
     }
     assert fast.keys() == slow.keys()
     assert all(abs(fast[row] - slow[row]) < 1e-9 for row in slow)
+
+
+def test_a_topic_heard_about_is_not_taken_for_another_subject(matcher: Matcher) -> None:
+    # "前阵子老听说" is what the person did, not a subject like "淘宝客服" in "淘宝客服工资多少".
+    assert ask(matcher, "前阵子老听说新职业教育，这到底是个啥") == "event.new_vocational_education"
+
+
+def test_which_is_higher_after_two_answers_compares_them(matcher: Matcher) -> None:
+    context = matcher.ask("互联网营销师一个月挣多少").context
+    context = matcher.ask("那全媒体运营师呢", context).context
+    assert ask(matcher, "哪个多", context) == "compare.salary"
+
+
+def test_a_person_named_is_what_the_question_is_about(matcher: Matcher) -> None:
+    assert ask(matcher, "罗永浩那个培训班到底靠不靠谱，他算是营销师几级") == "people.luoyonghao"
+    assert ask(matcher, "李佳琦到底有没有这个证，他是什么级别的") == "people.lijiaqi"
+
+
+@pytest.mark.parametrize("request_text", ["给我写个直播间带货的口播稿", "抖音小店怎么交税"])
+def test_requests_for_content_or_other_matters_are_declined(
+    matcher: Matcher, request_text: str
+) -> None:
+    assert matcher.ask(request_text).kind == "fallback"

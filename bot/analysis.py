@@ -110,7 +110,7 @@ _LATIN_RUN = re.compile(r"[a-z]{4,}")
 _LEADING_VERBS = frozenset("学考做当干搞去")
 # A prefix ending in one of these makes the topic its object ("最近老看到新职业教育这个说法"),
 # not a thing that has the topic ("淘宝客服工资").
-_OBJECT_VERBS = ("看到", "听到", "听说", "见到", "知道", "了解", "关于", "对于", "说到", "提到", "刷到")
+_OBJECT_VERBS = ("看到", "听到", "听说", "见到", "知道", "了解", "关于", "对于", "提到", "刷到")
 MAX_SUBJECT = 6
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 # Where one clause of a chat message ends and the next begins.

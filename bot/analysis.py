@@ -112,6 +112,8 @@ _LEADING_VERBS = frozenset("学考做当干搞去")
 # not a thing that has the topic ("淘宝客服工资").
 _OBJECT_VERBS = ("看到", "听到", "听说", "见到", "知道", "了解", "关于", "对于", "提到", "刷到")
 MAX_SUBJECT = 6
+_QUESTION_WORD = re.compile(r"什么")
+_TRUE_OR_NOT = re.compile(r"(这|那)?(是|是不是)?真的(吗|嘛|么|假的)?|是不是真的|真的还是假的")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 # Where one clause of a chat message ends and the next begins.
 _CLAUSE_BREAK = re.compile(r"[\s,.!?;:~，。！？；：、～…]+")
@@ -127,7 +129,7 @@ class Analysis:
 
     text: str
     certs: tuple[str, ...] = ()
-    topics: dict[str, int] = field(default_factory=dict)
+    topics: dict[str, int] = field(default_factory=dict)  # topic -> strength (see analyze)
     compare: bool = False
     followup: bool = False
     greeting: str | None = None
@@ -160,7 +162,11 @@ class Analyzer:
             [(a, "own") for aliases in syn.cert_aliases.values() for a in aliases]
             + [(w, "own") for w in syn.own_titles]
         )
-        vocabulary = {*self._all_words(), *syn.domain_words}
+        # Question phrases among the topic words (教什么, 怎么报) are no typo targets: everyday
+        # phrases sound too much like them (叫什么 would become 教什么).
+        vocabulary = {
+            w for w in (*self._all_words(), *syn.domain_words) if not _QUESTION_WORD.search(w)
+        }
         corpus = "\n".join(
             normalize(text) for e in knowledge.entries for text in (*e.phrasings, e.answer)
         )
@@ -234,10 +240,13 @@ class Analyzer:
         return self._typos.correct(self._rewrite(normalize("".join(clauses[-2:]))))
 
     def _final_topics(self, raw: str, topics: dict[str, int]) -> frozenset[str]:
-        """Topics of the last clause that names any: in a long message the question comes last."""
+        """Topics of the last clause that names any: in a long message the question comes last.
+        A closing "是真的吗" only asks whether what came before is true."""
         clauses = _CLAUSE_BREAK.split(raw[: MAX_QUERY_CHARS * 2])
         for clause in reversed(clauses):
             text = self._typos.correct(self._rewrite(normalize(clause)))
+            if _TRUE_OR_NOT.fullmatch(text):
+                continue
             found = {t for m in self._topics.find(text) for t in m.labels if t in topics}
             if found:
                 return frozenset(found)
@@ -284,9 +293,16 @@ class Analyzer:
         result.certs = tuple(sorted(certs))
 
         topic_matches = self._topics.find(text)
+        # Strength: twice the length of the longest word naming the topic, plus one for each
+        # further word (of two topics named by equally long words, the one named more often
+        # weighs more).
+        longest: dict[str, int] = {}
+        mentions: dict[str, int] = {}
         for m in topic_matches:
             for topic in m.labels:
-                result.topics[topic] = max(result.topics.get(topic, 0), len(m.phrase))
+                longest[topic] = max(longest.get(topic, 0), len(m.phrase))
+                mentions[topic] = mentions.get(topic, 0) + 1
+        result.topics = {t: 2 * longest[t] + mentions[t] - 1 for t in longest}
         specific = {t for t in result.topics if not self._syn.topics[t].generic}
         if specific:
             result.topics = {t: n for t, n in result.topics.items() if t in specific}

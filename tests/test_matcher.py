@@ -291,3 +291,18 @@ def test_requests_for_content_or_other_matters_are_declined(
     matcher: Matcher, request_text: str
 ) -> None:
     assert matcher.ask(request_text).kind == "fallback"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # A closing "是真的吗" asks about the claim before it, not whether the certificate is real.
+        ("听说营销师一个月能拿一万多，是真的吗", "ims.salary"),
+        # "叫什么" is not a typo of the topic phrase "教什么".
+        ("全媒体运营师最高那一级叫什么", "amo.levels"),
+        ("营销师有几个档次", "ims.levels"),
+        ("这个证是野路子吗", "both.official"),
+    ],
+)
+def test_chat_phrasings_of_known_topics(matcher: Matcher, question: str, expected: str) -> None:
+    assert ask(matcher, question) == expected

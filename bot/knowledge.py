@@ -83,6 +83,7 @@ class Topic:
     generic: bool = False  # a question form ("是什么"), yielding to any specific topic
     named: bool = False  # a person or event: mentioned at all, it is what the message is about
     refines: tuple[str, ...] = ()  # in a follow-up, narrows these topics instead of replacing them
+    role: bool = False  # one job within a certificate (选品员): its label is a title people use
 
 
 @dataclass(frozen=True)
@@ -336,6 +337,7 @@ def _load_synonyms(path: Path, name: str, problems: list[str]) -> Synonyms | Non
             generic=bool(item.get("generic")),
             named=bool(item.get("named")),
             refines=_text_list(item.get("refines") or []) or (),
+            role=bool(item.get("role")),
         )
 
     out_of_scope: list[OutOfScope] = []

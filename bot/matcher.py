@@ -377,6 +377,8 @@ class Matcher:
                 f"两篇资料都没有讲到{CERTS[certs[0]]}的这一点，"
                 f"下面是{'、'.join(CERTS[c] for c in entry.certs)}的情况，供参考。"
             )
+        else:
+            note = self._role_note(a, entry)
         shown = {e.id for e in entries}
         related = [self.knowledge.by_id[r] for r in entry.related if r not in shown][
             :MAX_SUGGESTIONS
@@ -396,6 +398,17 @@ class Matcher:
             context=context,
             reasons=best.reasons,
         )
+
+    def _role_note(self, a: Analysis, entry: Entry) -> str:
+        """ "选品员一个月能拿多少": a job title named, and an answer that never mentions it, is
+        about the whole certificate; say so."""
+        topics = self.knowledge.synonyms.topics
+        for key in a.topics:
+            role = topics[key]
+            if role.role and role.label in a.text and role.label not in entry.answer:
+                whole = "、".join(CERTS[c] for c in entry.certs)
+                return f"两篇资料没有单独讲{role.label}的这一点，下面是{whole}整体的情况，供参考。"
+        return ""
 
     def _fallback(
         self, query: str, ranked: list[Candidate], reason: str, context: Context

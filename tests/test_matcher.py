@@ -306,3 +306,12 @@ def test_requests_for_content_or_other_matters_are_declined(
 )
 def test_chat_phrasings_of_known_topics(matcher: Matcher, question: str, expected: str) -> None:
     assert ask(matcher, question) == expected
+
+
+def test_a_job_title_the_answer_never_mentions_gets_a_note(matcher: Matcher) -> None:
+    reply = matcher.ask("平台管理员一个月工资多少")
+    assert reply.entry_id == "ims.salary"
+    assert reply.note.startswith("两篇资料没有单独讲平台管理员的这一点")
+    # The title's own entry, or one that covers every job, needs no note.
+    assert matcher.ask("平台管理员是干啥的").note == ""
+    assert matcher.ask("互联网营销师有哪些工种").note == ""

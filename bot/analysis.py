@@ -112,7 +112,6 @@ _LEADING_VERBS = frozenset("学考做当干搞去")
 # not a thing that has the topic ("淘宝客服工资").
 _OBJECT_VERBS = ("看到", "听到", "听说", "见到", "知道", "了解", "关于", "对于", "提到", "刷到")
 MAX_SUBJECT = 6
-_QUESTION_WORD = re.compile(r"什么")
 _TRUE_OR_NOT = re.compile(r"(这|那)?(是|是不是)?真的(吗|嘛|么|假的)?|是不是真的|真的还是假的")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 # Where one clause of a chat message ends and the next begins.
@@ -162,11 +161,9 @@ class Analyzer:
             [(a, "own") for aliases in syn.cert_aliases.values() for a in aliases]
             + [(w, "own") for w in syn.own_titles]
         )
-        # Question phrases among the topic words (教什么, 怎么报) are no typo targets: everyday
-        # phrases sound too much like them (叫什么 would become 教什么).
-        vocabulary = {
-            w for w in (*self._all_words(), *syn.domain_words) if not _QUESTION_WORD.search(w)
-        }
+        # Topic words asking 什么 (教什么) are no typo targets: everyday phrases sound too much
+        # like them (叫什么 would become 教什么).
+        vocabulary = {w for w in (*self._all_words(), *syn.domain_words) if "什么" not in w}
         corpus = "\n".join(
             normalize(text) for e in knowledge.entries for text in (*e.phrasings, e.answer)
         )

@@ -8,118 +8,32 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from .knowledge import CERTS, Knowledge
-from .textnorm import MAX_QUERY_CHARS, Lexicon, TypoCorrector, normalize, syllable
-
-# A title ending in 师/员 or a certificate name that is not one of ours ("教师资格证" aside, which
-# the knowledge mentions). Seen without either of our certificates, it means the person asks about
-# something else.
-_OTHER_TITLE = re.compile(
-    r"[\u4e00-\u9fff]{1,5}?(师|员)|[\u4e00-\u9fff]{0,4}(资格证|上岗证|从业证|驾照|驾驶证|会计证|技工证)"
-)
-# Words ending in 师/员/证 that are not titles or certificates.
-_GENERIC_TITLES = frozenset(
-    [
-        "老师",
-        "师傅",
-        "师兄",
-        "师姐",
-        "会员",
-        "成员",
-        "人员",
-        "员工",
-        "学员",
-        "职员",
-        "一员",
-        "店员",
-        "考证",
-        "拿证",
-        "办证",
-        "领证",
-        "发证",
-        "颁证",
-        "持证",
-        "有证",
-        "个证",
-        "张证",
-        "本证",
-        "该证",
-        "此证",
-        "这证",
-        "那证",
-        "哪证",
-        "两证",
-        "俩证",
-        "的证",
-        "啥证",
-        "么证",
-        "级证",
-        "考个证",
-        "这个证",
-        "那个证",
-        "哪个证",
-        "什么证",
-        "两个证",
-        "职业证",
-        "技能证",
-        "等级证",
-        "资格证",
-        "下证",
-        "出证",
-        "查证",
-        "验证",
-        "证明",
-        "工作证明",
-        "取证",
-        "保证",
-        "论证",
-        "认证",
-        "求证",
-        "印证",
-        "凭证",
-        "例证",
-        "实证",
-        "见证",
-        "样证",
-        "两个证书",
-        "这个证书",
-        "那个证书",
-        "哪个证书",
-        "什么证书",
-        "职业技能证书",
-        "证书",
-        "等级证书",
-        "技能证书",
-        "职业证书",
-        "资格证书",
-        "有证书",
-        "拿证书",
-        "考证书",
-        "个证书",
-        "本证书",
-        "照片",
-        "照着",
-        "按照",
-        "参照",
-        "关照",
-    ]
-)
-
+from .synonyms import Topic
+from .textnorm import MAX_QUERY_CHARS, Lexicon, Match, TypoCorrector, normalize, syllable
 
 _LATIN_RUN = re.compile(r"[a-z]{4,}")
-# "学纹绣要多少钱": a verb may come before the subject.
-_LEADING_VERBS = frozenset("学考做当干搞去")
-# A prefix ending in one of these makes the topic its object ("最近老看到新职业教育这个说法"),
-# not a thing that has the topic ("淘宝客服工资").
-_OBJECT_VERBS = ("看到", "听到", "听说", "见到", "知道", "了解", "关于", "对于", "提到", "刷到")
 MAX_SUBJECT = 6
-_TRUE_OR_NOT = re.compile(r"(这|那)?(是|是不是)?真的(吗|嘛|么|假的)?|是不是真的|真的还是假的")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
-# Where one clause of a chat message ends and the next begins.
-_CLAUSE_BREAK = re.compile(r"[\s,.!?;:~，。！？；：、～…]+")
+# A clause with its closing punctuation: where one clause of a chat message ends and the next
+# begins. The punctuation stays with the clause ("有用吗？" asks even without 吗).
+_CLAUSE = re.compile(r"[^\s,.!?;:~，。！？；：、～…]+[\s,.!?;:~，。！？；：、～…]*")
+_ASKING_MARKS = ("?", "？")
 # Longer than this (normalised), a message with several clauses is read as story, then question.
 LONG_MESSAGE = 30
 # How close a misspelt full certificate name must be (互联网销营师 → 互联网营销师).
 FUZZY_NAME_CUTOFF = 80.0
+# At most this many characters left once every known word is taken out: the message has no
+# subject of its own ("那要多少钱", "三级呢") and may continue the conversation.
+ELLIPTICAL_REST = 2
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause of a message: its normalised text and whether it asks."""
+
+    raw: str
+    text: str
+    asks: bool
 
 
 @dataclass
@@ -141,6 +55,10 @@ class Analysis:
     on_subject: bool = False  # names a certificate, a topic or a word of the field at all
     hinted: tuple[str, ...] = ()  # the one certificate words like 四级 or 广电 point to
     foreign: str = ""  # with no certificate named, the words before the topic name another subject
+    evidence: tuple[str, ...] = ()  # words showing the message is about the certificates' world
+    elliptical: bool = False  # no subject of its own: it may continue the conversation
+    background: frozenset[str] = frozenset()  # topics only in clauses that tell, not ask
+    unknown: float = 0.0  # share of the message's characters in no pair the knowledge uses
 
 
 class Analyzer:
@@ -151,7 +69,12 @@ class Analyzer:
         self._syn = syn
         self._replace = Lexicon((k, v) for k, v in syn.replacements.items())
         self._certs = Lexicon((a, c) for c, aliases in syn.cert_aliases.items() for a in aliases)
-        self._topics = Lexicon((w, t.key) for t in syn.topics.values() for w in t.words)
+        self._topics = Lexicon((w, t.key) for t in syn.topics.values() for w in (*t.words, *t.asks))
+        self._topic_evidence = frozenset(w for t in syn.topics.values() for w in t.words)
+        self._openers = Lexicon((w, "open") for w in (*syn.followup_words, *syn.fillers))
+        self._questions = Lexicon((w, "q") for w in syn.question_words)
+        self._background = Lexicon((w, "bg") for w in syn.background_words)
+        self._generic_titles = tuple(g for g in syn.generic_titles if len(g) >= 2)
         self._compare = Lexicon((w, "compare") for w in syn.compare_words)
         self._followup = Lexicon((w, "followup") for w in syn.followup_words)
         self._fillers = Lexicon((w, "filler") for w in syn.fillers)
@@ -168,7 +91,7 @@ class Analyzer:
             normalize(text) for e in knowledge.entries for text in (*e.phrasings, e.answer)
         )
         self._typos = TypoCorrector(vocabulary, syn.domain_words, corpus)
-        self._domain = Lexicon((w, "domain") for w in syn.domain_words)
+        self._domain = Lexicon((w, "domain") for w in (*syn.domain_words, *syn.domain_phrases))
         self._hints = Lexicon((w, c) for c, words in syn.cert_hints.items() for w in words)
         # Latin-letter pinyin typed for a word (tiaojian → 条件, yingxiaoshi → 营销师).
         self._pinyin_words: dict[str, str] = {}
@@ -187,6 +110,23 @@ class Analyzer:
             for w in words
             for i in range(len(w) - 1)
         }
+        # Every word the rules know: what is left once they are all taken out is the message's
+        # own subject, if it has one.
+        self._known_words = Lexicon(
+            (w, "known")
+            for w in (
+                *vocabulary,
+                *(w for t in syn.topics.values() for w in (*t.words, *t.asks)),
+                *syn.compare_words,
+                *syn.domain_phrases,
+                *syn.followup_words,
+                *syn.fillers,
+                *syn.question_words,
+                *syn.background_words,
+                *(w for words in syn.greetings.values() for w in words),
+                *(w for words in syn.cert_hints.values() for w in words),
+            )
+        )
         # Segmentation vocabulary for token scorers: every phrase the synonyms know. Each
         # phrase is written as one private-use character, so a token scorer compares words as
         # units and runs on strings a few characters long.
@@ -196,7 +136,7 @@ class Analyzer:
     def _all_words(self) -> list[str]:
         syn = self._syn
         words = [a for aliases in syn.cert_aliases.values() for a in aliases]
-        words += [w for t in syn.topics.values() for w in t.words]
+        words += [w for t in syn.topics.values() for w in (*t.words, *t.asks)]
         words += list(syn.own_titles)
         return words
 
@@ -223,31 +163,82 @@ class Analyzer:
                 return text[: found.dest_start] + name + text[found.dest_end :]
         return text
 
-    def _question_part(self, raw: str, text: str) -> str:
-        """The part of a message that asks: all of a short one, the last two clauses of a long one.
+    def _clauses(self, raw: str) -> list[Clause]:
+        """The message's clauses, each normalised and marked when it asks something."""
+        out = []
+        for found in _CLAUSE.finditer(raw[: MAX_QUERY_CHARS * 2]):
+            piece = found.group(0)
+            text = self._typos.correct(self._spell_pinyin(self._rewrite(normalize(piece))))
+            if not text:
+                continue
+            asks = piece.rstrip().endswith(_ASKING_MARKS) or bool(self._questions.find(text))
+            out.append(Clause(piece, text, asks))
+        return out
+
+    def _asking_part(self, clauses: list[Clause], text: str) -> str:
+        """The part of a message that asks: all of a short one; in a long one, the clauses that
+        ask (or the last two, when none does).
 
         Long chat messages tell a story before they ask ("我刚高考完……想问互联网营销师……"), and
         words in the story must not make the question look like something else.
         """
-        if len(text) <= LONG_MESSAGE:
+        if len(text) <= LONG_MESSAGE or len(clauses) <= 2:
             return text
-        clauses = [c for c in _CLAUSE_BREAK.split(raw[: MAX_QUERY_CHARS * 2]) if c.strip()]
-        if len(clauses) <= 2:
-            return text
-        return self._typos.correct(self._rewrite(normalize("".join(clauses[-2:]))))
+        asking = [c.text for c in clauses if c.asks]
+        return "".join(asking[-2:] if asking else [c.text for c in clauses[-2:]])
 
-    def _final_topics(self, raw: str, topics: dict[str, int]) -> frozenset[str]:
-        """Topics of the last clause that names any: in a long message the question comes last.
-        A closing "是真的吗" only asks whether what came before is true."""
-        clauses = _CLAUSE_BREAK.split(raw[: MAX_QUERY_CHARS * 2])
-        for clause in reversed(clauses):
-            text = self._typos.correct(self._rewrite(normalize(clause)))
-            if _TRUE_OR_NOT.fullmatch(text):
-                continue
-            found = {t for m in self._topics.find(text) for t in m.labels if t in topics}
-            if found:
-                return frozenset(found)
+    def _topics_in(self, text: str) -> set[str]:
+        found = {t for m in self._topics.find(text) for t in m.labels}
+        return found | {t.key for t in self._syn.topics.values() if self._pattern_hit(t, text)}
+
+    @staticmethod
+    def _pattern_hit(topic: Topic, text: str) -> bool:
+        return any(p.search(text) for p in topic.patterns)
+
+    def _final_topics(self, clauses: list[Clause], topics: dict[str, int]) -> frozenset[str]:
+        """Topics of the last clause that asks and names any, else of the last clause that
+        names any: in a long message the question decides. A closing "是真的吗" only asks
+        whether what came before is true."""
+        claim = self._syn.claim_check
+        usable = [c for c in clauses if not (claim and claim.fullmatch(c.text))]
+        for wanted in (True, False):
+            for clause in reversed(usable):
+                if clause.asks or not wanted:
+                    found = self._topics_in(clause.text) & topics.keys()
+                    if found:
+                        return frozenset(found)
         return frozenset()
+
+    def _story_topics(self, clauses: list[Clause]) -> set[str]:
+        """Topics named in clauses that tell about the person ("我是新闻学大三的学生")."""
+        found: set[str] = set()
+        for clause in clauses:
+            if not clause.asks and self._background.find(clause.text):
+                found |= self._topics_in(clause.text)
+        return found
+
+    def _other_title(self, clauses: list[Clause], text: str) -> str | None:
+        """Another certificate or job title that the message asks about.
+
+        Only the clauses that ask count (in a one-clause message, the whole of it), and in
+        them only what does not follow a word that describes the person ("我是售货员"): a
+        title in the story is who the person is, not what they ask about.
+        """
+        pattern = self._syn.other_title
+        if pattern is None:
+            return None
+        asking = [c.text for c in clauses if c.asks] or [text]
+        for part in asking:
+            cut = self._background.find(part)
+            if cut:
+                # What follows the last self-description, up to its clause's end, is story.
+                part = part[: cut[0].start]
+            rest = self._own.remove(part)
+            for found in pattern.finditer(rest):
+                title = found.group(0)
+                if not title.endswith(self._generic_titles):
+                    return title
+        return None
 
     def _spell_pinyin(self, text: str) -> str:
         """Latin runs that spell a known word in pinyin, written as that word."""
@@ -262,11 +253,14 @@ class Analyzer:
         # Only whole filler words go: dropping single characters (么, 的) would glue
         # their neighbours into pairs nobody wrote.
         prefix = self._long_fillers.remove(self._greetings.remove(text[:first_topic]))
-        if prefix[:1] in _LEADING_VERBS:
+        # "那我一个宝妈……": a follow-up word and the person's "我" open a sentence, not a subject.
+        while prefix and (opening := self._openers.find(prefix[:2])) and opening[0].start == 0:
+            prefix = prefix[opening[0].end :]
+        if prefix[:1] in self._syn.leading_verbs:
             prefix = prefix[1:]
         if not 2 <= len(prefix) <= MAX_SUBJECT or not _CJK_RUN.fullmatch(prefix):
             return ""
-        if prefix.endswith(_OBJECT_VERBS):
+        if prefix.endswith(tuple(self._syn.object_verbs)):
             return ""
         known = self._known_pairs
         pairs = [prefix[i : i + 2] not in known for i in range(min(2, len(prefix) - 1))]
@@ -292,53 +286,93 @@ class Analyzer:
         topic_matches = self._topics.find(text)
         # Strength: twice the length of the longest word naming the topic, plus one for each
         # further word (of two topics named by equally long words, the one named more often
-        # weighs more).
+        # weighs more). A topic found only by a pattern ("今年17") counts as a two-character word.
         longest: dict[str, int] = {}
         mentions: dict[str, int] = {}
         for m in topic_matches:
             for topic in m.labels:
                 longest[topic] = max(longest.get(topic, 0), len(m.phrase))
                 mentions[topic] = mentions.get(topic, 0) + 1
-        result.topics = {t: 2 * longest[t] + mentions[t] - 1 for t in longest}
-        specific = {t for t in result.topics if not self._syn.topics[t].generic}
-        if specific:
-            result.topics = {t: n for t, n in result.topics.items() if t in specific}
+        for t in self._syn.topics.values():
+            if t.key not in longest and self._pattern_hit(t, text):
+                longest[t.key], mentions[t.key] = 2, 1
+        topics = {t: 2 * longest[t] + mentions[t] - 1 for t in longest}
 
+        clauses = self._clauses(raw)
+        named = {t for t in topics if self._syn.topics[t].named}
+        if named:
+            result.final_topics = frozenset(named)
+            result.named = True
+        elif len(topics) > 1:
+            result.final_topics = self._final_topics(clauses, topics)
+        # A question form ("有什么区别") yields to a specific topic, but only to one the message
+        # asks about: "我是大三学生……两个有什么区别" asks the difference, not eligibility.
+        focus = result.final_topics or frozenset(topics)
+        generic = {t for t in topics if self._syn.topics[t].generic}
+        specific = set(topics) - generic
         result.compare = bool(self._compare.find(text)) or len(certs) > 1
+        story = self._story_topics(clauses) if specific and focus <= generic else set()
+        # The generic form is the question when everything specific is story about the person,
+        # or when the message compares two things and asks only how they differ.
+        asks_generic = focus <= generic and bool(focus) and (specific <= story or result.compare)
+        if specific and asks_generic and not result.named:
+            result.background = frozenset(specific)
+        else:
+            topics = {t: n for t, n in topics.items() if t not in generic or not specific}
+        result.topics = topics
+        if result.final_topics:
+            result.final_topics &= frozenset(topics)
+
         result.followup = bool(self._followup.find(text))
 
-        asked = self._question_part(raw, text)
+        asked = self._asking_part(clauses, text)
         for oos in self._syn.out_of_scope:
             if oos.pattern.search(asked):
                 result.out_of_scope = oos.reason
                 break
-
-        rest = self._own.remove(text)
-        for found in _OTHER_TITLE.finditer(rest):
-            title = found.group(0)
-            if not any(title.endswith(g) and len(g) >= 2 for g in _GENERIC_TITLES):
-                result.other_title = title
-                break
+        result.other_title = self._other_title(clauses, text)
 
         without_greetings = self._fillers.remove(self._greetings.remove(text))
         greeting_matches = self._greetings.find(text)
         if greeting_matches and not without_greetings:
             result.greeting = greeting_matches[0].labels[0]
 
-        named = {t for t in result.topics if self._syn.topics[t].named}
-        if named:
-            result.final_topics = frozenset(named)
-            result.named = True
-        elif len(result.topics) > 1:
-            result.final_topics = self._final_topics(raw, result.topics)
         if not result.certs:
             hinted = {c for m in self._hints.find(text) for c in m.labels}
             if len(hinted) == 1:
                 result.hinted = tuple(hinted)
-            elif topic_matches and not result.compare:
+        result.evidence = self._evidence(text, result, topic_matches)
+        if not result.certs and not result.hinted and topic_matches and not result.compare:
+            # Only a topic word and an unknown subject before it ("淘宝客服工资多少"); a word
+            # of the field beside them ("普通话不好能干直播吗") keeps the message ours.
+            topic_words = {m.phrase for m in topic_matches}
+            if all(word in topic_words for word in result.evidence):
                 result.foreign = self._foreign_subject(text, topic_matches[0].start)
-        result.on_subject = bool(result.certs or result.topics or self._domain.find(text))
+        result.on_subject = bool(result.evidence or result.topics)
+        result.elliptical = len(self._known_words.remove(text)) <= ELLIPTICAL_REST
+        result.unknown = self._unknown_share(text)
         core = self._fillers.remove(self._certs.remove(text))
         result.core = core
         result.tokens = " ".join(self._codes.get(t, t) for t in self._segmenter.segment(core))
         return result
+
+    def _evidence(self, text: str, a: Analysis, topic_matches: list[Match]) -> tuple[str, ...]:
+        """What shows the message is about the certificates' world: a certificate's name, a
+        word only one of them uses, a word of the field, a topic word that is not a mere
+        question form, a person or event the articles tell of. Question forms (哪个好, 多少钱,
+        怎么报) are no such evidence."""
+        found = [CERTS[c] for c in a.certs]
+        found += [m.phrase for m in self._hints.find(text)]
+        found += [m.phrase for m in self._domain.find(text)]
+        found += [m.phrase for m in topic_matches if m.phrase in self._topic_evidence]
+        return tuple(dict.fromkeys(found))
+
+    def _unknown_share(self, text: str) -> float:
+        """The share of characters that stand in no character pair the knowledge uses: high for
+        a message about something else ("小米和vivo哪个好")."""
+        cjk = [i for i, c in enumerate(text) if "\u4e00" <= c <= "\u9fff"]
+        if not cjk:
+            return 1.0 if text else 0.0
+        known = self._known_pairs
+        covered = {j for i in range(len(text) - 1) if text[i : i + 2] in known for j in (i, i + 1)}
+        return sum(1 for i in cjk if i not in covered) / len(cjk)

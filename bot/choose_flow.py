@@ -14,16 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .knowledge import (
-    CERTS,
-    DEFAULT_DIR,
-    LINE_KEY,
-    Knowledge,
-    KnowledgeError,
-    load_knowledge,
-    read_yaml,
-)
+from .knowledge import CERTS, DEFAULT_DIR, Knowledge, KnowledgeError, load_knowledge
 from .textnorm import normalize
+from .yamlread import LINE_KEY, read_yaml
 
 FLOW_FILE = "choose.yaml"
 MIN_OPTIONS, MAX_OPTIONS = 2, 5

@@ -55,13 +55,15 @@ def load_flow_or_exit(root: Path | str, knowledge: Knowledge) -> Flow:
 
 
 def reply_json(knowledge: Knowledge, reply: Reply) -> dict[str, Any]:
-    """The ask --json contract: query, answer, entry_id, score, suggestions."""
+    """The ask --json contract: query, answer, entry_id, score, suggestions, and the reasons
+    for the decision (why it answered that entry, or why it fell back)."""
     return {
         "query": reply.query,
         "answer": render_text(knowledge, reply),
         "entry_id": reply.entry_id,
         "score": reply.score,
         "suggestions": [{"entry_id": e.id, "question": e.question} for e in reply.suggestions],
+        "reasons": list(reply.reasons),
     }
 
 
@@ -102,6 +104,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from .evaluate import run_eval
 
     return run_eval(load_or_exit(args.knowledge), args.file, verbose=args.verbose)
+
+
+def cmd_fit(args: argparse.Namespace) -> int:
+    from .fit import run_fit
+
+    return run_fit(load_or_exit(args.knowledge), args.write)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -208,6 +216,10 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--file", default=None, help="questions YAML (default tests/eval)")
     ev.add_argument("-v", "--verbose", action="store_true", help="show every question")
     ev.set_defaults(func=cmd_eval)
+
+    fit = sub.add_parser("fit", help="fit the answer confidence on the labelled sets")
+    fit.add_argument("--write", action="store_true", help="save knowledge/confidence.yaml")
+    fit.set_defaults(func=cmd_fit)
 
     bench = sub.add_parser("bench", help="latency, start-up and memory")
     bench.add_argument("--entries", type=int, default=10_000, help="size of the generated base")

@@ -33,6 +33,22 @@ class Outcome:
     case: Case
     got: str | None
     ok: bool
+    score: float = 0.0  # the reply's confidence, 0..100
+
+
+# Sets written blind and frozen after their first run: reported, never tuned on or fitted to.
+HOLDOUT_PREFIX = "blind_"
+RELIABILITY_STEPS = (50, 60, 70, 80, 90)
+
+
+def tuned_sets(folder: Path = DEFAULT_FILE.parent) -> list[Path]:
+    """The labelled sets that tuning and fitting may use (every set but the blind holdouts)."""
+    return sorted(p for p in folder.glob("*.yaml") if not p.name.startswith(HOLDOUT_PREFIX))
+
+
+def holdout_sets(folder: Path = DEFAULT_FILE.parent) -> list[Path]:
+    """The frozen blind holdouts."""
+    return sorted(folder.glob(f"{HOLDOUT_PREFIX}*.yaml"))
 
 
 def load_cases(path: Path | str) -> list[Case]:
@@ -60,9 +76,10 @@ def evaluate(matcher: Matcher, cases: list[Case]) -> list[Outcome]:
         context = Context()
         for earlier in case.context:
             context = matcher.ask(earlier, context).context
-        got = matcher.ask(case.question, context).entry_id
+        reply = matcher.ask(case.question, context)
+        got = reply.entry_id
         ok = got in case.expect if case.expect else got is None
-        outcomes.append(Outcome(case, got, ok))
+        outcomes.append(Outcome(case, got, ok, reply.score))
     return outcomes
 
 
@@ -73,6 +90,17 @@ def rates(outcomes: list[Outcome]) -> tuple[float, float]:
     acc = sum(o.ok for o in inscope) / len(inscope) if inscope else 1.0
     fb = sum(o.ok for o in outscope) / len(outscope) if outscope else 1.0
     return acc, fb
+
+
+def reliability(outcomes: list[Outcome]) -> list[tuple[int, int, float]]:
+    """(t, answers given at confidence >= t, share of them right), for each step t: the share
+    should rise with t when the confidence means something."""
+    table = []
+    for t in RELIABILITY_STEPS:
+        given = [o for o in outcomes if o.got is not None and o.score >= t]
+        right = sum(1 for o in given if o.ok)
+        table.append((t, len(given), right / len(given) if given else 1.0))
+    return table
 
 
 def run_eval(knowledge: Knowledge, path: str | None, verbose: bool = False) -> int:
@@ -89,6 +117,10 @@ def run_eval(knowledge: Knowledge, path: str | None, verbose: bool = False) -> i
         Counter(o.case.kind for o in outcomes if o.ok),
     )
     print("按类别：" + "，".join(f"{k} {good[k]}/{n}" for k, n in sorted(totals.items())))
+    print(
+        "可信度表（置信度 ≥ t 的回答里答对的比例）："
+        + "，".join(f"≥{t} {right:.0%}（{n}）" for t, n, right in reliability(outcomes))
+    )
     failures = [o for o in outcomes if not o.ok]
     if failures or verbose:
         print("\n失败：" if failures else "")

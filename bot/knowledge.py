@@ -13,15 +13,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
+from .confidence import Calibration, load_calibration
+from .synonyms import CERTS as CERTS  # re-exported: the adapters read the names from here
+from .synonyms import Synonyms, parse_synonyms
+from .yamlread import LINE_KEY, read_yaml
 
-CERTS: dict[str, str] = {"ims": "互联网营销师", "amo": "全媒体运营师"}
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 # An entry id travels in the data of the buttons under an answer (Telegram allows 64 bytes, with
 # the adapter's prefix, the vote and, in groups, the owner's id), so it is kept short.
 ID_MAX_LENGTH = 32
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "knowledge"
-LINE_KEY = "__line__"
 
 
 class KnowledgeError(Exception):
@@ -74,44 +75,6 @@ class Entry:
 
 
 @dataclass(frozen=True)
-class Topic:
-    """A subject people ask about, with the words that signal it."""
-
-    key: str
-    label: str
-    words: tuple[str, ...]
-    generic: bool = False  # a question form ("是什么"), yielding to any specific topic
-    named: bool = False  # a person or event: mentioned at all, it is what the message is about
-    refines: tuple[str, ...] = ()  # in a follow-up, narrows these topics instead of replacing them
-    role: bool = False  # one job within a certificate (选品员): its label is a title people use
-
-
-@dataclass(frozen=True)
-class OutOfScope:
-    """A pattern for questions the articles cannot answer, with the reason shown to the user."""
-
-    pattern: re.Pattern[str]
-    reason: str
-
-
-@dataclass(frozen=True)
-class Synonyms:
-    """Names for the certificates, words for topics, filler and out-of-scope signals."""
-
-    cert_aliases: Mapping[str, tuple[str, ...]]
-    topics: Mapping[str, Topic]
-    compare_words: tuple[str, ...]
-    followup_words: tuple[str, ...]
-    fillers: tuple[str, ...]
-    greetings: Mapping[str, tuple[str, ...]]
-    replacements: Mapping[str, str]
-    domain_words: tuple[str, ...]
-    out_of_scope: tuple[OutOfScope, ...]
-    own_titles: tuple[str, ...] = ()
-    cert_hints: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
 class Knowledge:
     """All entries, sources and synonyms, indexed by id."""
 
@@ -119,6 +82,7 @@ class Knowledge:
     sources: Mapping[str, Source]
     synonyms: Synonyms
     by_id: Mapping[str, Entry] = field(default_factory=dict)
+    calibration: Calibration | None = None  # how scores become probabilities (confidence.py)
 
     def entry(self, entry_id: str) -> Entry:
         """The entry with this id."""
@@ -127,37 +91,6 @@ class Knowledge:
     def for_topic(self, topic: str) -> list[Entry]:
         """Entries on one topic, in file order."""
         return [e for e in self.entries if e.topic == topic]
-
-
-# --- YAML with line numbers ------------------------------------------------------------------
-
-_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _LineLoader(_BaseLoader):  # type: ignore[misc]
-    """A safe loader that records each mapping's line under ``__line__``."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
-        mapping[LINE_KEY] = node.start_mark.line + 1
-        return mapping
-
-
-def read_yaml(path: Path, name: str, problems: list[str]) -> Any:
-    """The parsed YAML with mappings' lines under ``__line__``, or None with the problem recorded."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(f"{name}: cannot read: {exc}")
-        return None
-    try:
-        return yaml.load(text, Loader=_LineLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{name}:{mark.line + 1}" if mark is not None else name
-        problem = getattr(exc, "problem", None) or str(exc)
-        problems.append(f"{where}: invalid YAML: {problem}")
-        return None
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -296,107 +229,7 @@ def _load_entries(path: Path, name: str, problems: list[str]) -> list[Entry]:
 
 def _load_synonyms(path: Path, name: str, problems: list[str]) -> Synonyms | None:
     data = read_yaml(path, name, problems)
-    if data is None:
-        return None
-    if not isinstance(data, dict):
-        problems.append(f"{name}: expected a mapping")
-        return None
-    required = ("certificates", "topics", "compare_words", "followup_words", "fillers")
-    missing = [k for k in required if k not in data]
-    if missing:
-        problems.append(f"{name}: missing section(s): {', '.join(missing)}")
-        return None
-
-    cert_aliases: dict[str, tuple[str, ...]] = {}
-    for cert, item in data["certificates"].items():
-        if cert == LINE_KEY:
-            continue
-        line = item.get(LINE_KEY, 0) if isinstance(item, dict) else 0
-        aliases = _text_list(item.get("aliases")) if isinstance(item, dict) else None
-        if cert not in CERTS:
-            problems.append(f"{name}:{line}: unknown certificate '{cert}'")
-        elif not aliases:
-            problems.append(f"{name}:{line}: certificate '{cert}' needs a list of aliases")
-        else:
-            cert_aliases[cert] = aliases
-
-    topics: dict[str, Topic] = {}
-    for key, item in data["topics"].items():
-        if key == LINE_KEY:
-            continue
-        line = item.get(LINE_KEY, 0) if isinstance(item, dict) else 0
-        words = _text_list(item.get("words")) if isinstance(item, dict) else None
-        label = item.get("label") if isinstance(item, dict) else None
-        if not isinstance(label, str) or not label.strip() or words is None:
-            problems.append(f"{name}:{line}: topic '{key}' needs a 'label' and a list of 'words'")
-            continue
-        topics[str(key)] = Topic(
-            key=str(key),
-            label=label.strip(),
-            words=words,
-            generic=bool(item.get("generic")),
-            named=bool(item.get("named")),
-            refines=_text_list(item.get("refines") or []) or (),
-            role=bool(item.get("role")),
-        )
-
-    out_of_scope: list[OutOfScope] = []
-    for item in data.get("out_of_scope") or []:
-        line = item.get(LINE_KEY, 0) if isinstance(item, dict) else 0
-        if not isinstance(item, dict) or not item.get("pattern") or not item.get("reason"):
-            problems.append(f"{name}:{line}: out_of_scope items need 'pattern' and 'reason'")
-            continue
-        try:
-            pattern = re.compile(str(item["pattern"]))
-        except re.error as exc:
-            problems.append(f"{name}:{line}: bad out_of_scope pattern: {exc}")
-            continue
-        out_of_scope.append(OutOfScope(pattern=pattern, reason=str(item["reason"]).strip()))
-
-    greetings: dict[str, tuple[str, ...]] = {}
-    for kind, words in (data.get("greetings") or {}).items():
-        if kind == LINE_KEY:
-            continue
-        listed = _text_list(words)
-        if listed is None:
-            problems.append(f"{name}: greetings '{kind}' must be a list of words")
-        else:
-            greetings[str(kind)] = listed
-
-    cert_hints: dict[str, tuple[str, ...]] = {}
-    for cert, hints in (data.get("cert_hints") or {}).items():
-        if cert == LINE_KEY:
-            continue
-        listed = _text_list(hints)
-        if cert not in CERTS or listed is None:
-            problems.append(f"{name}: cert_hints '{cert}' must be a certificate with a word list")
-        else:
-            cert_hints[cert] = listed
-
-    replacements = {
-        str(k): str(v) for k, v in (data.get("replacements") or {}).items() if k != LINE_KEY
-    }
-
-    def word_list(key: str) -> tuple[str, ...]:
-        listed = _text_list(data.get(key) or [])
-        if listed is None:
-            problems.append(f"{name}: '{key}' must be a list of words")
-            return ()
-        return listed
-
-    return Synonyms(
-        cert_aliases=cert_aliases,
-        topics=topics,
-        compare_words=word_list("compare_words"),
-        followup_words=word_list("followup_words"),
-        fillers=word_list("fillers"),
-        greetings=greetings,
-        replacements=replacements,
-        domain_words=word_list("domain_words"),
-        out_of_scope=tuple(out_of_scope),
-        own_titles=word_list("own_titles"),
-        cert_hints=cert_hints,
-    )
+    return None if data is None else parse_synonyms(data, name, problems)
 
 
 # --- cross-file checks -----------------------------------------------------------------------
@@ -432,6 +265,11 @@ def _cross_check(
                 f"{e.file}:{e.line}: entry '{e.id}' has topic '{e.topic}' "
                 "that knowledge/synonyms.yaml does not define"
             )
+    if synonyms is not None and synonyms.difference_entry and synonyms.difference_entry not in seen:
+        problems.append(
+            f"knowledge/synonyms.yaml: difference_entry '{synonyms.difference_entry}' "
+            "names no entry"
+        )
 
 
 def load_knowledge(root: Path | str = DEFAULT_DIR) -> Knowledge:
@@ -450,6 +288,7 @@ def load_knowledge(root: Path | str = DEFAULT_DIR) -> Knowledge:
     entries: list[Entry] = []
     for path in entry_files:
         entries.extend(_load_entries(path, _rel(path, root), problems))
+    calibration = load_calibration(root, problems)
     if not any("invalid YAML" in p or "cannot read" in p for p in problems):
         # With a file unreadable, every link into it would be reported too: noise, not help.
         _cross_check(entries, sources, synonyms, problems)
@@ -460,4 +299,5 @@ def load_knowledge(root: Path | str = DEFAULT_DIR) -> Knowledge:
         sources=sources,
         synonyms=synonyms,
         by_id={e.id: e for e in entries},
+        calibration=calibration,
     )

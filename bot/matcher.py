@@ -26,7 +26,7 @@ FUZZY_WEIGHT = 0.6  # share of the score from string similarity
 NEAR_EXACT = 92.0  # similarity at which the message is taken to be that phrasing
 NEAR_EXACT_BONUS = 45.0
 TOPIC_BONUS = 45.0  # the message names the entry's topic (a little less for a shorter signal)
-EARLIER_CLAUSE = 0.85  # a topic only in an earlier clause of a long message counts less
+EARLIER_CLAUSE = 0.85  # a topic only outside the clause that asks counts less
 NAMED_SUBJECT = 0.5  # ...and much less when the message names a person or event it is about
 TOPIC_MISS = 15.0  # the message names other topics only
 CERT_MATCH = 15.0  # the message names the entry's certificate
@@ -38,8 +38,7 @@ FUZZY_CUTOFF = 30.0  # similarity below this is noise, counted as 0
 FULL_SCAN_LIMIT = 4000  # phrasings; above this, candidates come from a bigram index first
 CANDIDATES = 60  # entries scored in full after the bigram prefilter
 
-# Titles the knowledge mentions as prerequisites (三级 needs one of them), not as subjects.
-PREREQUISITE_TITLES = ("教师资格证", "电子商务师")
+BACKGROUND = 0.5  # a topic only in the story around a question ("我是大三学生……区别") counts less
 
 ReplyKind = Literal["answer", "both", "fallback", "greeting", "empty"]
 
@@ -76,6 +75,8 @@ class Candidate:
     entry: Entry
     score: float
     reasons: tuple[str, ...]
+    similarity: float = 0.0
+    topic: bool = False  # the message names the entry's topic
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class Reply:
     context: Context = field(default_factory=Context)
     reasons: tuple[str, ...] = ()
     greeting: str | None = None
+    features: tuple[tuple[str, float], ...] = ()  # what the confidence was computed from
 
     @property
     def entry_id(self) -> str | None:
@@ -146,24 +148,68 @@ class Matcher:
 
         certs, topics, inherited = self._resolve_followup(a, context)
         ranked = self.rank(a, certs, topics)
-        if not (a.on_subject or inherited):
-            ranked = [c for c in ranked if c.score >= ANSWER_THRESHOLD]  # no guesses from noise
+        # A message with no subject of its own, or one that points back (那个, 这些), continues
+        # the conversation in progress.
+        continues = bool(context.entry_id) and (a.elliptical or a.followup)
+        if not (a.evidence or inherited or continues):
+            # The domain gate: question words alone ("哪个好", "多少钱") say nothing about what
+            # the message is about. Guesses only for a message with no subject of its own.
+            guesses = ranked if a.elliptical and not a.unknown else []
+            return self._fallback(query, guesses, "", context, ("no word of the certificates",))
+        if not (topics or certs or inherited or continues) and a.elliptical:
+            # One word of the field and nothing else ("证书"): nothing says what is asked.
+            return self._fallback(query, ranked, "", context, ("names no topic",))
         if a.out_of_scope:
-            return self._fallback(query, ranked, a.out_of_scope, context)
+            return self._fallback(
+                query, ranked, a.out_of_scope, context, ("a detail the articles do not give",)
+            )
         if a.other_title and not a.certs and not self._prerequisite_mention(a):
-            return self._fallback(query, [], "", context)
+            return self._fallback(query, [], "", context, (f"asks about {a.other_title}",))
         if a.foreign and not certs:
             # "淘宝客服工资多少": a topic we know, about a subject we do not.
-            return self._fallback(query, [], "", context)
+            return self._fallback(query, [], "", context, (f"about {a.foreign}",))
 
         direct = self._direct(a, certs, topics, context, inherited)
         if direct is not None:
             best = Candidate(direct, 100.0, ("certificate named with no new topic",))
-        elif ranked and ranked[0].score >= ANSWER_THRESHOLD:
-            best = ranked[0]
+        elif ranked and ranked[0].score >= SUGGEST_THRESHOLD:
+            features = self.features(a, ranked, continues)
+            sure, threshold = self._probability(ranked[0], features)
+            if sure < threshold:
+                why = f"confidence {sure:.2f} below {threshold:.2f}"
+                return self._fallback(query, ranked, "", context, (why,), features)
+            best = Candidate(ranked[0].entry, 100 * sure, (*ranked[0].reasons, f"p={sure:.2f}"))
+            return self._answer(query, best, certs, a, ranked, features)
         else:
-            return self._fallback(query, ranked, "", context)
+            return self._fallback(query, ranked, "", context, ("nothing close",))
         return self._answer(query, best, certs, a, ranked)
+
+    def features(
+        self, a: Analysis, ranked: list[Candidate], continues: bool
+    ) -> tuple[tuple[str, float], ...]:
+        """The parts of the best match that its confidence is computed from."""
+        top = ranked[0]
+        runner = ranked[1].score if len(ranked) > 1 else 0.0
+        return (
+            ("score", top.score / 100),
+            ("margin", (top.score - runner) / 100),
+            ("similarity", top.similarity / 100),
+            ("topic", float(top.topic)),
+            ("evidence", min(len(a.evidence), 3) / 3 if not continues else 1.0),
+            ("unknown", a.unknown),
+            ("elliptical", float(a.elliptical)),
+            ("length", min(len(a.text), 60) / 60),
+        )
+
+    def _probability(
+        self, top: Candidate, features: tuple[tuple[str, float], ...]
+    ) -> tuple[float, float]:
+        """(P(right), the threshold to answer at): fitted when knowledge/confidence.yaml is
+        there, else the raw score against ANSWER_THRESHOLD."""
+        calibration = self.knowledge.calibration
+        if calibration is None:
+            return top.score / 100, ANSWER_THRESHOLD / 100
+        return calibration.probability(dict(features)), calibration.threshold
 
     def search(self, raw: str, limit: int = 10) -> list[Entry]:
         """Entries for a search box (inline mode), best first: what ``ask`` answers, the other
@@ -196,6 +242,8 @@ class Matcher:
                     bonus = TOPIC_BONUS * (0.8 + 0.2 * topics[entry.topic] / strongest)
                     if a.final_topics and entry.topic not in a.final_topics:
                         bonus *= NAMED_SUBJECT if a.named else EARLIER_CLAUSE
+                    if entry.topic in a.background:
+                        bonus *= BACKGROUND
                     score += bonus
                     reasons.append(f"topic {entry.topic}")
                 else:
@@ -204,7 +252,16 @@ class Matcher:
             out.append((-score, entry.id, entry, reasons))
         out.sort(key=lambda row: row[:2])
         # Scores are ranked raw and reported as a 0..100 confidence.
-        return [Candidate(e, max(0.0, min(100.0, -neg)), tuple(r)) for neg, _, e, r in out]
+        return [
+            Candidate(
+                e,
+                max(0.0, min(100.0, -neg)),
+                tuple(r),
+                fuzzy[self._position[e.id]],
+                e.topic in topics,
+            )
+            for neg, _, e, r in out
+        ]
 
     # --- scoring ------------------------------------------------------------------------------
 
@@ -309,8 +366,9 @@ class Matcher:
         inherited = False
         if not certs and a.hinted and not a.compare:
             certs = a.hinted
-        elif not certs and context.certs and not a.compare:
-            # A question that names no certificate continues the one being discussed.
+        elif not certs and context.certs and not a.compare and a.elliptical:
+            # A question with no subject of its own ("要多少钱") continues the certificate being
+            # discussed; one with its own ("我普通话不好能干直播吗") stands on its own.
             certs, inherited = context.certs, True
         elif a.compare and len(certs) == 1 and context.certs and certs != context.certs:
             # "为啥比互联网营销师低这么多" after a 全媒体运营师 answer compares the two.
@@ -336,13 +394,13 @@ class Matcher:
     ) -> Entry | None:
         """An entry chosen without scoring: a bare certificate name, or a follow-up's topic."""
         if (len(a.certs) > 1 or a.compare) and not topics and len(a.core) <= SHORT_COMPARISON:
-            return self.knowledge.by_id.get("compare.difference")
+            return self.knowledge.by_id.get(self.knowledge.synonyms.difference_entry)
         if not a.certs or a.topics or len(a.core) > SHORT_FOLLOWUP:
             return None
         if topics and context.topic in topics and len(certs) == 1:
             return self._entry_for(context.topic, certs[0]) or self._topic_any(context.topic)
         if a.compare:
-            return self.knowledge.by_id.get("compare.difference")
+            return self.knowledge.by_id.get(self.knowledge.synonyms.difference_entry)
         if len(certs) == 1:
             return self._entry_for("definition", certs[0])
         return None
@@ -353,7 +411,9 @@ class Matcher:
 
     def _prerequisite_mention(self, a: Analysis) -> bool:
         """True for "三级要教师资格证吗": a title the knowledge names as a requirement."""
-        return "levels" in a.topics and any(t in a.text for t in PREREQUISITE_TITLES)
+        return "levels" in a.topics and any(
+            t in a.text for t in self.knowledge.synonyms.prerequisite_titles
+        )
 
     def _answer(
         self,
@@ -362,6 +422,7 @@ class Matcher:
         certs: tuple[str, ...],
         a: Analysis,
         ranked: list[Candidate],
+        features: tuple[tuple[str, float], ...] = (),
     ) -> Reply:
         entry = best.entry
         entries: tuple[Entry, ...] = (entry,)
@@ -372,7 +433,7 @@ class Matcher:
             if all(pair):
                 entries = tuple(e for e in pair if e is not None)
                 kind = "both"
-        elif len(certs) == 1 and certs[0] not in entry.certs:
+        elif len(certs) == 1 and certs[0] not in entry.certs and certs == a.certs:
             note = (
                 f"两篇资料都没有讲到{CERTS[certs[0]]}的这一点，"
                 f"下面是{'、'.join(CERTS[c] for c in entry.certs)}的情况，供参考。"
@@ -397,6 +458,7 @@ class Matcher:
             note=note,
             context=context,
             reasons=best.reasons,
+            features=features,
         )
 
     def _role_note(self, a: Analysis, entry: Entry) -> str:
@@ -411,7 +473,13 @@ class Matcher:
         return ""
 
     def _fallback(
-        self, query: str, ranked: list[Candidate], reason: str, context: Context
+        self,
+        query: str,
+        ranked: list[Candidate],
+        reason: str,
+        context: Context,
+        why: tuple[str, ...] = (),
+        features: tuple[tuple[str, float], ...] = (),
     ) -> Reply:
         guesses = tuple(c.entry for c in ranked if c.score >= SUGGEST_THRESHOLD)[:MAX_SUGGESTIONS]
         score = ranked[0].score if ranked else 0.0
@@ -422,4 +490,6 @@ class Matcher:
             suggestions=guesses,
             note=reason,
             context=context,
+            reasons=("fallback", *why),
+            features=features,
         )

@@ -8,7 +8,7 @@ import sys
 
 from bot.cli import main
 
-KEYS = {"query", "answer", "entry_id", "score", "suggestions"}
+KEYS = {"query", "answer", "entry_id", "score", "suggestions", "reasons"}
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
 
-from bot.evaluate import DEFAULT_FILE, PASS_RATE, Case, evaluate, load_cases, rates
+from bot.evaluate import (
+    DEFAULT_FILE,
+    PASS_RATE,
+    Case,
+    evaluate,
+    holdout_sets,
+    load_cases,
+    rates,
+    reliability,
+    tuned_sets,
+)
 from bot.knowledge import Knowledge
 from bot.matcher import Matcher
 
@@ -44,7 +55,7 @@ def test_rates_catch_a_broken_matcher(matcher: Matcher) -> None:
     assert rates(wrong) == (0.0, 0.0)
 
 
-OTHER_SETS = sorted(p for p in DEFAULT_FILE.parent.glob("*.yaml") if p != DEFAULT_FILE)
+OTHER_SETS = [p for p in tuned_sets() if p != DEFAULT_FILE]
 
 
 @pytest.mark.parametrize("path", OTHER_SETS, ids=lambda p: p.stem)
@@ -56,3 +67,22 @@ def test_every_other_set_stays_above_the_bar(
     assert all(entry_id in knowledge.by_id for c in cases for entry_id in c.expect)
     accuracy, fallback = rates(evaluate(matcher, cases))
     assert accuracy >= PASS_RATE and fallback >= PASS_RATE, (path.name, accuracy, fallback)
+
+
+@pytest.mark.parametrize("path", holdout_sets(), ids=lambda p: p.stem)
+def test_blind_holdouts_are_report_only_but_valid(knowledge: Knowledge, path: Path) -> None:
+    """A frozen blind set is held to no bar (nobody tunes on it), but must stay runnable."""
+    cases = load_cases(path)
+    assert len(cases) >= 100
+    assert any(not c.expect for c in cases) and any(c.expect for c in cases)
+    assert all(entry_id in knowledge.by_id for c in cases for entry_id in c.expect)
+    assert path not in tuned_sets()
+
+
+def test_confidence_is_reliable_on_the_tuned_set(matcher: Matcher) -> None:
+    """Among answers given at confidence >= t, the share that is right does not fall as t
+    rises (within one question's noise): the score means something."""
+    table = reliability(evaluate(matcher, load_cases(DEFAULT_FILE)))
+    shares = [share for _, n, share in table if n >= 20]
+    assert len(shares) >= 3
+    assert all(later >= earlier - 0.02 for earlier, later in itertools.pairwise(shares))

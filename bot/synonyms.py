@@ -1,0 +1,346 @@
+"""The matching rules as data: ``knowledge/synonyms.yaml``, loaded and validated.
+
+Every word list that steers matching lives in that file, beside the entries. The loader checks it
+the way a content editor needs: an unknown section or field, a wrong type, a word listed twice or
+under two topics, a reference to nothing — each reported as ``file:line: problem``, all at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .yamlread import LINE_KEY, line_of
+
+CERTS: dict[str, str] = {"ims": "互联网营销师", "amo": "全媒体运营师"}
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A subject people ask about, with the words that signal it."""
+
+    key: str
+    label: str
+    words: tuple[str, ...]  # signal the topic and show the message is about the certificates
+    asks: tuple[str, ...] = ()  # question forms: signal the topic, but are no evidence of domain
+    patterns: tuple[re.Pattern[str], ...] = ()  # like words, for open forms ("今年17")
+    generic: bool = False  # a question form ("是什么"), yielding to any specific topic
+    named: bool = False  # a person or event: mentioned at all, it is what the message is about
+    refines: tuple[str, ...] = ()  # in a follow-up, narrows these topics instead of replacing them
+    role: bool = False  # one job within a certificate (选品员): its label is a title people use
+
+
+@dataclass(frozen=True)
+class OutOfScope:
+    """A pattern for questions the articles cannot answer, with the reason shown to the user."""
+
+    pattern: re.Pattern[str]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Synonyms:
+    """Names for the certificates, words for topics, and the rules that read a message."""
+
+    cert_aliases: Mapping[str, tuple[str, ...]]
+    topics: Mapping[str, Topic]
+    compare_words: tuple[str, ...]
+    followup_words: tuple[str, ...]
+    fillers: tuple[str, ...]
+    greetings: Mapping[str, tuple[str, ...]]
+    replacements: Mapping[str, str]
+    domain_words: tuple[str, ...]
+    out_of_scope: tuple[OutOfScope, ...]
+    own_titles: tuple[str, ...] = ()
+    cert_hints: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    generic_titles: tuple[str, ...] = ()
+    other_title: re.Pattern[str] | None = None
+    prerequisite_titles: tuple[str, ...] = ()
+    question_words: tuple[str, ...] = ()
+    background_words: tuple[str, ...] = ()
+    leading_verbs: tuple[str, ...] = ()
+    object_verbs: tuple[str, ...] = ()
+    claim_check: re.Pattern[str] | None = None
+    difference_entry: str = ""
+    domain_phrases: tuple[str, ...] = ()  # words of the field that are no typo targets
+
+
+# Section name -> kind. Kinds: words (a list of strings), pattern (one regex), id (an entry id).
+_SECTIONS: dict[str, str] = {
+    "certificates": "certificates",
+    "cert_hints": "per_cert",
+    "own_titles": "words",
+    "generic_titles": "words",
+    "other_title_pattern": "pattern",
+    "prerequisite_titles": "words",
+    "compare_words": "words",
+    "followup_words": "words",
+    "fillers": "words",
+    "question_words": "words",
+    "background_words": "words",
+    "leading_verbs": "words",
+    "object_verbs": "words",
+    "claim_check_pattern": "pattern",
+    "greetings": "greetings",
+    "replacements": "replacements",
+    "domain_words": "words",
+    "domain_phrases": "words",
+    "difference_entry": "id",
+    "out_of_scope": "out_of_scope",
+    "topics": "topics",
+}
+_REQUIRED = ("certificates", "topics", "compare_words", "followup_words", "fillers")
+_TOPIC_FIELDS = {
+    "label": "text",
+    "words": "words",
+    "asks": "words",
+    "patterns": "patterns",
+    "generic": "flag",
+    "named": "flag",
+    "refines": "words",
+    "role": "flag",
+}
+
+
+class _Reader:
+    """Collects problems while reading one synonyms file."""
+
+    def __init__(self, name: str, problems: list[str]) -> None:
+        self.name = name
+        self.problems = problems
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(
+            f"{self.name}:{line}: {message}" if line else f"{self.name}: {message}"
+        )
+
+    def words(self, value: Any, what: str, line: int) -> tuple[str, ...]:
+        """A list of non-empty strings, each once; anything else is reported."""
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.problem(line, f"{what} must be a list of words, not {type(value).__name__}")
+            return ()
+        out: list[str] = []
+        for item in value:
+            at = line_of(item, line)
+            if not isinstance(item, str) or not item.strip():
+                self.problem(at, f"{what}: {item!r} is not a word")
+            elif item.strip() in out:
+                self.problem(at, f"{what}: '{item.strip()}' is listed twice")
+            else:
+                out.append(item.strip())
+        return tuple(out)
+
+    def pattern(self, value: Any, what: str, line: int) -> re.Pattern[str] | None:
+        """A compiled regular expression, or None with the problem reported."""
+        if not isinstance(value, str) or not value:
+            self.problem(line_of(value, line), f"{what} must be a regular expression")
+            return None
+        try:
+            return re.compile(value)
+        except re.error as exc:
+            self.problem(line_of(value, line), f"{what}: bad pattern: {exc}")
+            return None
+
+    def flag(self, value: Any, what: str, line: int) -> bool:
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.problem(line, f"{what} must be true or false, not {value!r}")
+            return False
+        return value
+
+    def per_cert(self, value: Any, what: str, line: int) -> dict[str, tuple[str, ...]]:
+        if not isinstance(value, dict):
+            self.problem(line, f"{what} must map certificates to word lists")
+            return {}
+        out: dict[str, tuple[str, ...]] = {}
+        for cert, words in value.items():
+            if cert == LINE_KEY:
+                continue
+            if cert not in CERTS:
+                self.problem(line_of(cert, line), f"{what}: unknown certificate '{cert}'")
+                continue
+            out[str(cert)] = self.words(words, f"{what} '{cert}'", line_of(cert, line))
+        return out
+
+
+def _topics(r: _Reader, value: Any, line: int) -> dict[str, Topic]:
+    if not isinstance(value, dict):
+        r.problem(line, "topics must be a mapping of topic keys")
+        return {}
+    topics: dict[str, Topic] = {}
+    for key, item in value.items():
+        if key == LINE_KEY:
+            continue
+        at = line_of(item, line_of(key, line))
+        if not isinstance(item, dict):
+            r.problem(at, f"topic '{key}' must be a mapping")
+            continue
+        for unknown in sorted(str(k) for k in item if k not in _TOPIC_FIELDS and k != LINE_KEY):
+            r.problem(line_of(unknown, at), f"topic '{key}' has unknown field '{unknown}'")
+        label = item.get("label")
+        words = r.words(item.get("words"), f"topic '{key}' words", at)
+        asks = r.words(item.get("asks"), f"topic '{key}' asks", at)
+        if not isinstance(label, str) or not label.strip():
+            r.problem(at, f"topic '{key}' needs a 'label'")
+            continue
+        if not words and not asks and not item.get("patterns"):
+            r.problem(at, f"topic '{key}' needs some 'words'")
+            continue
+        patterns = []
+        for p in item.get("patterns") or []:
+            compiled = r.pattern(p, f"topic '{key}' patterns", at)
+            if compiled is not None:
+                patterns.append(compiled)
+        topics[str(key)] = Topic(
+            key=str(key),
+            label=label.strip(),
+            words=words,
+            asks=asks,
+            patterns=tuple(patterns),
+            generic=r.flag(item.get("generic"), f"topic '{key}' generic", at),
+            named=r.flag(item.get("named"), f"topic '{key}' named", at),
+            refines=r.words(item.get("refines"), f"topic '{key}' refines", at),
+            role=r.flag(item.get("role"), f"topic '{key}' role", at),
+        )
+    # A word under two topics makes the topic depend on which list happens to be read first.
+    owner: dict[str, str] = {}
+    for topic in topics.values():
+        for word in (*topic.words, *topic.asks):
+            if word in owner and owner[word] != topic.key:
+                r.problem(
+                    line_of(word, line),
+                    f"'{word}' is a word of topic '{owner[word]}' and of topic '{topic.key}'",
+                )
+            else:
+                owner[word] = topic.key
+            if word in topic.words and word in topic.asks:
+                r.problem(
+                    line_of(word, line), f"topic '{topic.key}': '{word}' is in words and asks"
+                )
+    for topic in topics.values():
+        for ref in topic.refines:
+            if ref not in topics:
+                r.problem(line_of(ref, line), f"topic '{topic.key}' refines unknown topic '{ref}'")
+    return topics
+
+
+def _out_of_scope(r: _Reader, value: Any, line: int) -> tuple[OutOfScope, ...]:
+    if not isinstance(value, list):
+        r.problem(line, "out_of_scope must be a list of pattern/reason items")
+        return ()
+    out = []
+    for item in value:
+        at = line_of(item, line)
+        if not isinstance(item, dict) or not item.get("pattern") or not item.get("reason"):
+            r.problem(at, "out_of_scope items need 'pattern' and 'reason'")
+            continue
+        extra = sorted(str(k) for k in item if k not in ("pattern", "reason", LINE_KEY))
+        for unknown in extra:
+            r.problem(at, f"out_of_scope item has unknown field '{unknown}'")
+        pattern = r.pattern(item["pattern"], "out_of_scope pattern", at)
+        if pattern is not None:
+            out.append(OutOfScope(pattern=pattern, reason=str(item["reason"]).strip()))
+    return tuple(out)
+
+
+def _greetings(r: _Reader, value: Any, line: int) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        r.problem(line, "greetings must map kinds (hello, thanks, bye) to word lists")
+        return {}
+    return {
+        str(kind): r.words(words, f"greetings '{kind}'", line_of(kind, line))
+        for kind, words in value.items()
+        if kind != LINE_KEY
+    }
+
+
+def _replacements(r: _Reader, value: Any, line: int) -> dict[str, str]:
+    if not isinstance(value, dict):
+        r.problem(line, "replacements must map words to words")
+        return {}
+    out: dict[str, str] = {}
+    for key, target in value.items():
+        if key == LINE_KEY:
+            continue
+        if not isinstance(key, str) or not isinstance(target, str) or not key or not target:
+            r.problem(line_of(key, line), f"replacement {key!r}: {target!r} must be two words")
+        else:
+            out[key] = target
+    return out
+
+
+def _certificates(r: _Reader, value: Any, line: int) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        r.problem(line, "certificates must map ims and amo to their aliases")
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for cert, item in value.items():
+        if cert == LINE_KEY:
+            continue
+        at = line_of(item, line_of(cert, line))
+        if cert not in CERTS:
+            r.problem(at, f"unknown certificate '{cert}'")
+            continue
+        aliases = r.words(item.get("aliases") if isinstance(item, dict) else None, cert, at)
+        if not aliases:
+            r.problem(at, f"certificate '{cert}' needs a list of aliases")
+        else:
+            out[str(cert)] = aliases
+    return out
+
+
+def parse_synonyms(data: Any, name: str, problems: list[str]) -> Synonyms | None:
+    """Validate the parsed synonyms file; None (with problems recorded) when it is unusable."""
+    r = _Reader(name, problems)
+    if not isinstance(data, dict):
+        r.problem(0, "expected a mapping")
+        return None
+    for key in data:
+        if key != LINE_KEY and key not in _SECTIONS:
+            r.problem(line_of(key), f"unknown section '{key}'")
+    missing = [k for k in _REQUIRED if k not in data]
+    if missing:
+        r.problem(0, f"missing section(s): {', '.join(missing)}")
+        return None
+
+    def at(key: str) -> int:
+        return next((line_of(k) for k in data if k == key), 0)
+
+    def words(key: str) -> tuple[str, ...]:
+        return r.words(data.get(key), key, at(key))
+
+    def pattern(key: str) -> re.Pattern[str] | None:
+        return r.pattern(data[key], key, at(key)) if key in data else None
+
+    difference = data.get("difference_entry") or ""
+    if not isinstance(difference, str):
+        r.problem(at("difference_entry"), "difference_entry must be an entry id")
+        difference = ""
+    return Synonyms(
+        cert_aliases=_certificates(r, data["certificates"], at("certificates")),
+        topics=_topics(r, data["topics"], at("topics")),
+        compare_words=words("compare_words"),
+        followup_words=words("followup_words"),
+        fillers=words("fillers"),
+        greetings=_greetings(r, data.get("greetings") or {}, at("greetings")),
+        replacements=_replacements(r, data.get("replacements") or {}, at("replacements")),
+        domain_words=words("domain_words"),
+        out_of_scope=_out_of_scope(r, data.get("out_of_scope") or [], at("out_of_scope")),
+        own_titles=words("own_titles"),
+        cert_hints=r.per_cert(data.get("cert_hints") or {}, "cert_hints", at("cert_hints")),
+        generic_titles=words("generic_titles"),
+        other_title=pattern("other_title_pattern"),
+        prerequisite_titles=words("prerequisite_titles"),
+        question_words=words("question_words"),
+        background_words=words("background_words"),
+        leading_verbs=words("leading_verbs"),
+        object_verbs=words("object_verbs"),
+        claim_check=pattern("claim_check_pattern"),
+        difference_entry=str(difference),
+        domain_phrases=words("domain_phrases"),
+    )

@@ -1,0 +1,90 @@
+"""How a message is understood: the domain gate, the question's focus and the context rules."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.cli import main
+from bot.matcher import Context, Matcher
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["小米和vivo哪个好", "多少钱", "怎么报", "要多久才能好", "哪个好吃", "周末去哪玩好"],
+)
+def test_question_words_alone_are_no_evidence(matcher: Matcher, question: str) -> None:
+    reply = matcher.ask(question)
+    assert reply.kind == "fallback"
+    assert "no word of the certificates" in reply.reasons
+
+
+def test_a_bare_question_form_gets_guesses_but_foreign_words_get_none(matcher: Matcher) -> None:
+    assert matcher.ask("多少钱").suggestions
+    assert not matcher.ask("小米和vivo哪个好").suggestions
+
+
+def test_an_elliptical_follow_up_passes_the_gate(matcher: Matcher) -> None:
+    context = matcher.ask("互联网营销师考证多少钱").context
+    reply = matcher.ask("那三级呢", context)
+    assert reply.kind != "fallback"
+    first = matcher.ask("互联网营销师工资多少").context
+    second = matcher.ask("全媒体运营师工资多少", first).context
+    assert matcher.ask("哪个高", second).entry_id == "compare.salary"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我是售货员，想转行做主播，考哪个证好",
+        "我今年40了厂里裁员没活干了，想搞直播带货，要考啥证不",
+        "我是店员想考个证以后做直播带货",
+    ],
+)
+def test_a_job_in_the_story_is_not_another_certificate(matcher: Matcher, question: str) -> None:
+    reply = matcher.ask(question)
+    assert reply.kind in ("answer", "both"), reply.reasons
+
+
+@pytest.mark.parametrize("question", ["会计师工资多少", "售货员要考证吗", "考驾驶证多少钱"])
+def test_a_title_that_is_asked_about_is_still_declined(matcher: Matcher, question: str) -> None:
+    reply = matcher.ask(question)
+    assert reply.kind == "fallback"
+
+
+def test_the_asking_clause_decides_over_the_story(matcher: Matcher) -> None:
+    reply = matcher.ask("我是新闻学大三的学生，以后想做新媒体，听说这两个证都挺火的，有什么区别？")
+    assert reply.entry_id == "compare.difference"
+
+
+def test_context_does_not_force_the_certificate_on_a_message_with_its_own_subject(
+    matcher: Matcher,
+) -> None:
+    context = matcher.ask("全媒体运营师是什么").context
+    reply = matcher.ask("我长相一般，做带货主播是不是只看脸", context)
+    assert reply.entry_id == "ims.job.live_seller"
+    assert "全媒体运营师的这一点" not in reply.note
+    assert matcher.ask("我普通话不咋标准能干直播不", context).kind != "answer" or (
+        "全媒体运营师的这一点" not in matcher.ask("我普通话不咋标准能干直播不", context).note
+    )
+
+
+def test_an_elliptical_question_inherits_the_certificate(matcher: Matcher) -> None:
+    context = matcher.ask("全媒体运营师是什么").context
+    assert matcher.ask("工资多少", context).entry_id == "amo.salary"
+    assert matcher.ask("工资多少", Context()).entry_id in ("compare.salary", "ims.salary")
+
+
+def test_an_age_is_read_as_an_eligibility_question(matcher: Matcher) -> None:
+    assert matcher.ask("孩子今年17，能不能先报个互联网营销师").entry_id == "ims.eligibility"
+
+
+def test_ask_json_gives_reasons_for_a_fallback(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--json", "小米和vivo哪个好"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["entry_id"] is None
+    assert data["reasons"][0] == "fallback" and len(data["reasons"]) >= 2
+    assert main(["ask", "--json", "互联网营销师工资多少"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["entry_id"] == "ims.salary" and data["reasons"]

@@ -109,6 +109,7 @@ class Synonyms:
     out_of_scope: tuple[OutOfScope, ...]
     own_titles: tuple[str, ...] = ()
     cert_hints: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    conversation: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # word lists by use
 
 
 @dataclass(frozen=True)
@@ -373,6 +374,16 @@ def _load_synonyms(path: Path, name: str, problems: list[str]) -> Synonyms | Non
         else:
             cert_hints[cert] = listed
 
+    conversation: dict[str, tuple[str, ...]] = {}
+    for use, words in (data.get("conversation") or {}).items():
+        if use == LINE_KEY:
+            continue
+        listed = _text_list(words)
+        if listed is None:
+            problems.append(f"{name}: conversation '{use}' must be a list of words")
+        else:
+            conversation[str(use)] = listed
+
     replacements = {
         str(k): str(v) for k, v in (data.get("replacements") or {}).items() if k != LINE_KEY
     }
@@ -396,6 +407,7 @@ def _load_synonyms(path: Path, name: str, problems: list[str]) -> Synonyms | Non
         out_of_scope=tuple(out_of_scope),
         own_titles=word_list("own_titles"),
         cert_hints=cert_hints,
+        conversation=conversation,
     )
 
 

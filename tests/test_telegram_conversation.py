@@ -373,3 +373,8 @@ async def test_commands_and_descriptions_are_set_at_start(bot: BotDriver) -> Non
     owner = {c["command"] for c in api.commands[f"chat:{OWNER['id']}"]}
     assert owner == set(private) | {"feedback"}
     assert only(await bot.say(ALICE, "/start")).text.startswith("您好")
+
+
+async def test_housekeeping_is_scheduled_on_the_job_queue(bot: BotDriver) -> None:
+    jobs = bot.app.job_queue.get_jobs_by_name("housekeeping")
+    assert len(jobs) == 1

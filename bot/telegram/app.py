@@ -38,6 +38,7 @@ from . import (
     group_admin,
     group_gate,
     group_members,
+    housekeeping,
     inline,
     intake,
     limits,
@@ -143,6 +144,7 @@ def build_application(
     sources.register(app)
     feedback.register(app)
     errors.register(app)
+    housekeeping.register(app)
     return app
 
 

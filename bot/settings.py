@@ -21,6 +21,8 @@ TELEGRAM_API = "https://api.telegram.org/bot"
 DEFAULT_DATA_DIR = "data"
 DEFAULT_PORT = 8443
 DEFAULT_LISTEN = "127.0.0.1"
+DEFAULT_MINUTES = 30  # CONTEXT_MINUTES and CHOICE_MINUTES
+DEFAULT_KEEP_DAYS = 90  # KEEP_DAYS: how long a quiet person's state is kept
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 TOKEN_PATTERN = re.compile(r"^[0-9]+:[A-Za-z0-9_-]+$")
@@ -50,6 +52,9 @@ class Settings:
     webhook_secret: str | None = None
     webhook_listen: str = DEFAULT_LISTEN
     port: int = DEFAULT_PORT
+    context_minutes: int = DEFAULT_MINUTES
+    choice_minutes: int = DEFAULT_MINUTES
+    keep_days: int = DEFAULT_KEEP_DAYS
 
     @property
     def webhook_path(self) -> str:
@@ -145,6 +150,9 @@ def load_settings(
         webhook_secret=secret,
         webhook_listen=listen,
         port=_port(get("PORT")),
+        context_minutes=_count(get("CONTEXT_MINUTES"), "CONTEXT_MINUTES", DEFAULT_MINUTES, "分钟"),
+        choice_minutes=_count(get("CHOICE_MINUTES"), "CHOICE_MINUTES", DEFAULT_MINUTES, "分钟"),
+        keep_days=_count(get("KEEP_DAYS"), "KEEP_DAYS", DEFAULT_KEEP_DAYS, "天"),
     )
 
 
@@ -211,4 +219,13 @@ def _port(value: str | None) -> int:
         return DEFAULT_PORT
     if not re.fullmatch(r"[0-9]{1,5}", value) or not 1 <= int(value) <= 65535:
         raise SettingsError("PORT", f"应该是 1 到 65535 之间的端口号，现在是“{value}”")
+    return int(value)
+
+
+def _count(value: str | None, name: str, default: int, unit: str) -> int:
+    """A whole number of minutes or days, 1 to 100000."""
+    if value is None:
+        return default
+    if not re.fullmatch(r"[0-9]{1,6}", value) or not 1 <= int(value) <= 100_000:
+        raise SettingsError(name, f"应该是 1 到 100000 之间的整数（{unit}），现在是“{value}”")
     return int(value)

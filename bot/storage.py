@@ -366,6 +366,23 @@ class Storage:
         ).fetchone()
         return None if row is None else int(row[0])
 
+    # --- housekeeping ---------------------------------------------------------------------------
+
+    def prune(self, quiet_before: float, buttons_before: float) -> tuple[int, int]:
+        """Delete the state of people with no write since ``quiet_before`` (all their rows, so a
+        person is kept or forgotten whole) and the button owners of messages sent before
+        ``buttons_before``. Returns how many rows of each went."""
+        with self._transaction():
+            people = self._db.execute(
+                "DELETE FROM user_state WHERE user_id IN "
+                "(SELECT user_id FROM user_state GROUP BY user_id HAVING MAX(updated_at) < ?)",
+                (quiet_before,),
+            ).rowcount
+            buttons = self._db.execute(
+                "DELETE FROM button_owners WHERE at < ?", (buttons_before,)
+            ).rowcount
+        return people, buttons
+
     # --- whole chats ---------------------------------------------------------------------------
 
     def forget_chat(self, chat_id: int) -> None:

@@ -65,6 +65,7 @@ class Synonyms:
     claim_check: re.Pattern[str] | None = None
     difference_entry: str = ""
     domain_phrases: tuple[str, ...] = ()  # words of the field that are no typo targets
+    conversation: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # word lists by use
 
 
 # Section name -> kind. Kinds: words (a list of strings), pattern (one regex), id (an entry id).
@@ -90,6 +91,7 @@ _SECTIONS: dict[str, str] = {
     "difference_entry": "id",
     "out_of_scope": "out_of_scope",
     "topics": "topics",
+    "conversation": "word lists by use",
 }
 _REQUIRED = ("certificates", "topics", "compare_words", "followup_words", "fillers")
 _TOPIC_FIELDS = {
@@ -259,6 +261,17 @@ def _greetings(r: _Reader, value: Any, line: int) -> dict[str, tuple[str, ...]]:
     }
 
 
+def _word_lists(r: _Reader, value: Any, line: int) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        r.problem(line, "conversation must map uses to word lists")
+        return {}
+    return {
+        str(use): r.words(words, f"conversation '{use}'", line_of(use, line))
+        for use, words in value.items()
+        if use != LINE_KEY
+    }
+
+
 def _replacements(r: _Reader, value: Any, line: int) -> dict[str, str]:
     if not isinstance(value, dict):
         r.problem(line, "replacements must map words to words")
@@ -343,4 +356,5 @@ def parse_synonyms(data: Any, name: str, problems: list[str]) -> Synonyms | None
         claim_check=pattern("claim_check_pattern"),
         difference_entry=str(difference),
         domain_phrases=words("domain_phrases"),
+        conversation=_word_lists(r, data.get("conversation") or {}, at("conversation")),
     )

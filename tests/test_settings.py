@@ -132,6 +132,9 @@ def test_the_example_env_file_is_valid_and_documents_every_variable() -> None:
         "WEBHOOK_SECRET",
         "PORT",
         "WEBHOOK_LISTEN",
+        "CONTEXT_MINUTES",
+        "CHOICE_MINUTES",
+        "KEEP_DAYS",
     }
     text = example.read_text(encoding="utf-8")
     for name in names:  # each has a comment above it

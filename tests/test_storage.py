@@ -7,6 +7,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,17 @@ def test_a_write_survives_kill_9(tmp_path: Path) -> None:
     assert db.get_state(7, 7, "choose") == {"step": "budget"}
     assert [c.entry_id for c in db.feedback_counts()] == ["ims.salary"]
     db.close()
+
+
+def test_prune_forgets_quiet_people_whole_and_old_button_owners(tmp_path: Path) -> None:
+    db = Storage(tmp_path / DB_NAME)
+    db.set_state(1, 1, "context", {"entry_id": "ims.salary"})
+    db.set_state(2, 2, "script", {"script": "tw"})
+    db.set_button_owner(-100, 5, 1)
+    cutoff = time.time() + 0.01
+    time.sleep(0.02)
+    db.set_state(2, 2, "updates", {"ids": [1]})  # person 2 wrote again after the cutoff
+    assert db.prune(quiet_before=cutoff, buttons_before=cutoff) == (1, 1)
+    assert db.get_state(1, 1, "context") is None  # quiet: forgotten
+    assert db.get_state(2, 2, "script") == {"script": "tw"}  # active: kept whole
+    assert db.button_owner(-100, 5) is None

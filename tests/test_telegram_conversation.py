@@ -85,12 +85,18 @@ async def test_a_question_is_answered_with_its_source(bot: BotDriver) -> None:
     assert reply.button("全媒体运营师工资多少")["callback_data"] == "q:amo.salary"
 
 
-@pytest.mark.parametrize("question", ["互连网营销师工资多少", "網際網路行銷師薪水多少"])
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("互连网营销师工资多少", "互联网营销师工资多少？"),
+        ("網際網路行銷師薪水多少", "互聯網營銷師工資多少？"),  # answered in Traditional
+    ],
+)
 async def test_typos_and_traditional_characters_are_understood(
-    bot: BotDriver, question: str
+    bot: BotDriver, question: str, title: str
 ) -> None:
     reply = only(await bot.say(ALICE, question))
-    assert reply.text.startswith("互联网营销师工资多少？") and "¥12.8K" in reply.text
+    assert reply.text.startswith(title) and "¥12.8K" in reply.text
 
 
 async def test_a_question_outside_the_articles_says_what_the_bot_can_answer(
@@ -367,3 +373,8 @@ async def test_commands_and_descriptions_are_set_at_start(bot: BotDriver) -> Non
     owner = {c["command"] for c in api.commands[f"chat:{OWNER['id']}"]}
     assert owner == set(private) | {"feedback"}
     assert only(await bot.say(ALICE, "/start")).text.startswith("您好")
+
+
+async def test_housekeeping_is_scheduled_on_the_job_queue(bot: BotDriver) -> None:
+    jobs = bot.app.job_queue.get_jobs_by_name("housekeeping")
+    assert len(jobs) == 1

@@ -30,6 +30,7 @@ from ..storage import Storage
 from . import (
     choose,
     compare,
+    dialog,
     errors,
     faq,
     feedback,
@@ -37,6 +38,7 @@ from . import (
     group_admin,
     group_gate,
     group_members,
+    housekeeping,
     inline,
     intake,
     limits,
@@ -128,6 +130,7 @@ def build_application(
     # 4. the other commands and their buttons, whose patterns do not overlap.
     # 5. errors: the error handler, and the catch-alls for what nobody claimed (buttons with old
     #    data, unknown commands, stickers), which must come after every specific handler.
+    dialog.register(app)  # the conversation layer every feature below talks through
     intake.register(app)
     group_gate.register(app)
     group_members.register(app)
@@ -141,6 +144,7 @@ def build_application(
     sources.register(app)
     feedback.register(app)
     errors.register(app)
+    housekeeping.register(app)
     return app
 
 

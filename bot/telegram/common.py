@@ -33,7 +33,15 @@ from telegram.warnings import PTBUserWarning
 
 from ..choose import ChooseEngine
 from ..knowledge import Entry, Knowledge
-from ..matcher import MAX_SUGGESTIONS, Context, Matcher, Reply
+from ..matcher import Matcher
+
+# Callback data prefixes and the direct answer to an entry, re-exported for the feature modules.
+from ..parts import CHOOSE as CHOOSE
+from ..parts import COMPARE as COMPARE
+from ..parts import FAQ as FAQ
+from ..parts import FEEDBACK as FEEDBACK
+from ..parts import QUESTION as QUESTION
+from ..parts import entry_reply as entry_reply
 from ..settings import Settings
 from ..storage import Storage
 from .html import esc, split_html
@@ -48,12 +56,6 @@ CallbackContext = ContextTypes.DEFAULT_TYPE
 
 MAX_CALLBACK_DATA = 64  # bytes, Telegram's limit
 
-# Callback data prefixes; each belongs to one feature module.
-QUESTION = "q"  # q:<entry id>                 private.py: answer this entry
-FEEDBACK = "fb"  # fb:<entry id>:up|down        feedback.py
-COMPARE = "cmp"  # cmp                          compare.py
-FAQ = "faq"  # faq:open|<page>                  faq.py
-CHOOSE = "ch"  # ch:start|o:<step>:<opt>|...    choose.py
 
 OWNER_MARK = "|"  # <callback data>|<user id>: a group button only that person may press
 ANONYMOUS_ADMIN = 1087968824  # @GroupAnonymousBot: the sender of an anonymous admin's messages
@@ -115,16 +117,6 @@ def in_topic(key: str, update: Update) -> str:
     return key
 
 
-def load_context(s: Services, update: Update) -> Context:
-    """What this person's last answer (in this chat and topic) was about."""
-    return Context.from_dict(s.storage.get_state(*person(update), in_topic(CONTEXT_KEY, update)))
-
-
-def save_context(s: Services, update: Update, context: Context) -> None:
-    """Remember what this answer was about, for a follow-up question."""
-    s.storage.set_state(*person(update), in_topic(CONTEXT_KEY, update), context.to_dict())
-
-
 def data(*parts: str) -> str:
     """Callback data from parts joined by ':'; refuses anything over Telegram's 64 bytes."""
     joined = ":".join(parts)
@@ -157,19 +149,6 @@ def menu_keyboard() -> InlineKeyboardMarkup:
 def question_buttons(entries: Sequence[Entry]) -> list[list[InlineKeyboardButton]]:
     """One button per entry question, each answering it when pressed."""
     return [[button(e.question, QUESTION, e.id)] for e in entries]
-
-
-def entry_reply(knowledge: Knowledge, entry: Entry) -> Reply:
-    """A reply answering one entry directly (a pressed question button)."""
-    related = tuple(knowledge.by_id[r] for r in entry.related if r in knowledge.by_id)
-    return Reply(
-        kind="answer",
-        query=entry.question,
-        entries=(entry,),
-        score=100.0,
-        suggestions=related[:MAX_SUGGESTIONS],
-        context=Context(entry_id=entry.id, topic=entry.topic, certs=entry.certs),
-    )
 
 
 # --- groups: replies and button owners --------------------------------------------------------

@@ -11,23 +11,15 @@ import logging
 import re
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from ..conversation import Command, Press
 from ..knowledge import CERTS, Entry, Knowledge
+from ..parts import Part
 from ..render import sources_of
-from .common import (
-    CHOOSE,
-    COMPARE,
-    QUESTION,
-    App,
-    CallbackContext,
-    answer_expired,
-    answer_query,
-    button,
-    send_html,
-    services,
-)
+from .common import COMPARE, App, CallbackContext, Services
+from .dialog import converse, renderer
 from .html import bold, citation, esc, italic
 
 logger = logging.getLogger(__name__)
@@ -154,40 +146,19 @@ def compare_html(knowledge: Knowledge) -> str:
     return "\n\n".join(parts)
 
 
-def compare_keyboard(knowledge: Knowledge) -> InlineKeyboardMarkup:
-    """Buttons for the full answers behind the comparison, and the guided choice."""
-    wanted = (
-        ("📖 区别详解", "compare.difference"),
-        ("💰 工资详解", "compare.salary"),
-        ("🎯 适合谁详解", "compare.suitability"),
-        ("🏅 哪个含金量高", "compare.value"),
-    )
-    found = [button(label, QUESTION, i) for label, i in wanted if i in knowledge.by_id]
-    rows = [found[i : i + 2] for i in range(0, len(found), 2)]
-    rows.append([button("🧭 帮我选", CHOOSE, "start")])
-    return InlineKeyboardMarkup(rows)
-
-
-async def send_compare(message: Message, knowledge: Knowledge) -> None:
-    """Send the comparison to the message's chat."""
-    await send_html(message, compare_html(knowledge), compare_keyboard(knowledge))
+@renderer("compare")
+def _compare(s: Services, part: Part, update: Update) -> str:
+    return compare_html(s.knowledge)
 
 
 async def compare(update: Update, context: CallbackContext) -> None:
     """/compare: the comparison."""
-    assert update.message is not None
-    await send_compare(update.message, services(context).knowledge)
+    await converse(update, context, Command("compare"))
 
 
 async def compare_button(update: Update, context: CallbackContext) -> None:
     """The 两证对比 button: the comparison as a new message."""
-    query = update.callback_query
-    assert query is not None
-    if not isinstance(query.message, Message):
-        await answer_expired(update, context)
-        return
-    await answer_query(context, query)
-    await send_compare(query.message, services(context).knowledge)
+    await converse(update, context, Press(COMPARE))
 
 
 def register(app: App) -> None:

@@ -34,19 +34,19 @@ from telegram.error import (
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 from telegram.request import RequestData
 
+from ..conversation import CAPTION_LEAD as CAPTION_LEAD  # re-exported for the tests' sake
+from ..conversation import UNKNOWN_COMMAND as UNKNOWN_COMMAND
+from ..conversation import Command, Text
 from .common import (
     App,
     CallbackContext,
     answer_expired,
     answer_query,
-    load_context,
-    save_context,
     send_html,
-    services,
     was_answered,
 )
+from .dialog import converse
 from .html import esc
-from .private import reply_keyboard, reply_text
 from .transport import StreamRequest
 
 logger = logging.getLogger(__name__)
@@ -54,9 +54,8 @@ logger = logging.getLogger(__name__)
 PACKAGE = Path(__file__).resolve().parents[1]  # bot/
 PLUMBING = "limits.py"  # every request passes through it: not where a failure comes from
 APOLOGY = "抱歉，刚才出了点问题，没能回复您。请稍后再试一次；也可以发送 /start 重新开始。"
-UNKNOWN_COMMAND = "我不认识这个命令。发送 /help 看看我能做什么，或者直接打字提问。"
+UNKNOWN = "?"  # no command has this name: the layer says it does not know the command
 NOT_TEXT = "我只看得懂文字。请把问题打出来，比如“全媒体运营师报考条件”。"
-CAPTION_LEAD = "图片和文件我看不了，下面按您附上的文字回答："
 MAX_DESCRIBED = 240  # characters of an error message kept in its log line
 POLL_SLACK = 5.0  # seconds Telegram may take beyond the long-poll timeout to answer getUpdates
 _NOT_JSON = re.compile(r"Parsing the server response (b?(['\"]).*?\2) failed", re.DOTALL)
@@ -195,8 +194,7 @@ async def stale_button(update: Update, context: CallbackContext) -> None:
 
 async def unknown_command(update: Update, context: CallbackContext) -> None:
     """A command no feature has, in a private chat."""
-    assert update.message is not None
-    await send_html(update.message, esc(UNKNOWN_COMMAND))
+    await converse(update, context, Command(UNKNOWN))
 
 
 async def not_text(update: Update, context: CallbackContext) -> None:
@@ -213,11 +211,7 @@ async def captioned(update: Update, context: CallbackContext) -> None:
     if not caption:
         await not_text(update, context)
         return
-    s = services(context)
-    reply = s.matcher.ask(caption, load_context(s, update))
-    save_context(s, update, reply.context)
-    text = f"{esc(CAPTION_LEAD)}\n\n{reply_text(s.knowledge, reply)}"
-    await send_html(message, text, reply_keyboard(reply))
+    await converse(update, context, Text(caption, caption=True))
 
 
 def register(app: App) -> None:

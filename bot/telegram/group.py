@@ -16,14 +16,14 @@ even when several messages arrive at once: the check and the log happen with no 
 
 from __future__ import annotations
 
-import re
+from dataclasses import replace
 
 from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import MessageEntityType
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from ..matcher import Context, Reply
-from . import choose
+from ..conversation import Command, Outcome, Press, State, Text
+from ..matcher import Context
 from .common import (
     GROUP_TYPES,
     QUESTION,
@@ -32,14 +32,12 @@ from .common import (
     Services,
     answer_expired,
     answer_query,
-    entry_reply,
-    load_context,
     payload,
     person,
-    save_context,
     send_html,
     services,
 )
+from .dialog import consult, converse, load_state, render, save_state
 from .group_policy import (
     ANSWER,
     COMMAND,
@@ -54,7 +52,6 @@ from .group_policy import (
     worth_answering_unasked,
 )
 from .html import esc, link
-from .private import reply_keyboard, reply_text, send_reply
 
 ASK_HINT = "想问什么？请把问题写在后面，例如：/ask 互联网营销师工资多少"
 ANSWERED = "这个问题{ago}回答过，"
@@ -65,7 +62,6 @@ LIMIT_NOTICE = (
     "请稍后再问，或者点下面的按钮私聊我。"
 )
 SLOW_DOWN = "您问得太快了，请稍等一会儿再问。"
-_CHOOSE_WORDS = re.compile(r"^\s*帮我选(证书)?\s*[!！。.~～]*\s*$")
 
 
 # --- what a message asks -------------------------------------------------------------------------
@@ -164,24 +160,28 @@ async def deliver(
     update: Update,
     context: CallbackContext,
     message: Message,
-    reply: Reply,
+    before: State,
+    out: Outcome,
     text_key: str,
     asked: bool,
 ) -> None:
     """Answer, point to the earlier answer, announce the hourly limit, or stay silent, as
-    group_policy decides."""
+    group_policy decides; the new state is saved only when something is said."""
     s = services(context)
     chat_id, user_id = person(update)
     now = s.clock()
     settings = load_settings(s.storage, chat_id)
-    answerable = reply.kind in ("answer", "both", "fallback")
+    part = out.parts[0]
+    reply = part.reply
+    answerable = reply is not None and reply.kind in ("answer", "both", "fallback")
+    entry_id = reply.entry_id if reply is not None else None
     decision = decide(
         s.storage,
         chat_id,
         user_id,
         now,
         settings,
-        reply.entry_id,
+        entry_id,
         text_key if answerable else None,
         asked,
     )
@@ -193,34 +193,37 @@ async def deliver(
             s, message, user_id, NOTICE, text, private_chat_keyboard(context.bot.username)
         )
         return
-    save_context(s, update, reply.context)  # committed before the reply goes out
+    save_state(s, update, before, out.state)  # committed before the reply goes out
     if decision.verdict == "pointer":
         html = pointer_html(message, decision, now)
-        await send_logged(s, message, user_id, POINTER, html, entry_id=reply.entry_id)
+        await send_logged(s, message, user_id, POINTER, html, entry_id=entry_id)
         return
+    html, keyboard = render(s, update, part, out.state.script)
     await send_logged(
         s,
         message,
         user_id,
         ANSWER,
-        reply_text(s.knowledge, reply),
-        reply_keyboard(reply),
-        entry_id=reply.entry_id,
+        html,
+        keyboard,
+        entry_id=entry_id,
         text_key=text_key if answerable else "",
     )
 
 
-def conversation(s: Services, update: Update, message: Message) -> Context:
-    """What a question follows up: the answer it replies to (whoever it was for), else what the
-    person last asked in this chat and topic."""
+def conversation(s: Services, update: Update, message: Message) -> State:
+    """The person's state; what a question follows up is the answer it replies to (whoever it
+    was for), else what the person last asked in this chat and topic."""
+    state = load_state(s, update)
     target = message.reply_to_message
     if target is not None and replies_to_bot(message):
         entry = s.knowledge.by_id.get(
             s.storage.entry_of_reply(message.chat.id, target.message_id) or ""
         )
         if entry is not None:
-            return Context(entry_id=entry.id, topic=entry.topic, certs=entry.certs)
-    return load_context(s, update)
+            context = Context(entry_id=entry.id, topic=entry.topic, certs=entry.certs)
+            return replace(state, context=context, context_at=s.clock())
+    return state
 
 
 async def respond(update: Update, context: CallbackContext, text: str, asked: bool) -> None:
@@ -229,20 +232,26 @@ async def respond(update: Update, context: CallbackContext, text: str, asked: bo
     assert message is not None
     s = services(context)
     chat_id, user_id = person(update)
-    if _CHOOSE_WORDS.match(text):
-        if not over_user_limit(s.storage, chat_id, user_id, s.clock()):
-            log(s.storage, chat_id, user_id, COMMAND, s.clock())
-            await choose.choose_in_group(update, context)
+    before = conversation(s, update, message)
+    out = consult(context, update, Text(text), before)
+    if not out.parts:
+        return
+    reply = out.parts[0].reply
+    if reply is None:
+        # Not a question (帮我选, a thanks, "which should I take" …): only said when asked.
+        if asked and not over_user_limit(s.storage, chat_id, user_id, s.clock()):
+            save_state(s, update, before, out.state)
+            html, keyboard = render(s, update, out.parts[0], out.state.script)
+            await send_logged(s, message, user_id, COMMAND, html, keyboard)
         return
     analysis = s.matcher.analyzer.analyze(text)
     if not analysis.text:
         if asked and not over_user_limit(s.storage, chat_id, user_id, s.clock()):
             await send_logged(s, message, user_id, HINT, esc(ASK_HINT))
         return
-    reply = s.matcher.ask(text, conversation(s, update, message))
     if not asked and not worth_answering_unasked(s.knowledge, text, analysis, reply):
         return
-    await deliver(update, context, message, reply, analysis.text, asked)
+    await deliver(update, context, message, before, out, analysis.text, asked)
 
 
 # --- handlers ------------------------------------------------------------------------------------
@@ -255,16 +264,7 @@ async def ask_in_group(update: Update, context: CallbackContext) -> None:
 
 async def ask_in_private(update: Update, context: CallbackContext) -> None:
     """/ask <question> in a private chat: the same as typing the question."""
-    message = update.message
-    assert message is not None
-    s = services(context)
-    question = " ".join(context.args or [])
-    if not question.strip():
-        await send_html(message, esc(ASK_HINT))
-        return
-    reply = s.matcher.ask(question, load_context(s, update))
-    save_context(s, update, reply.context)
-    await send_reply(message, s.knowledge, reply)
+    await converse(update, context, Command("ask", " ".join(context.args or [])))
 
 
 async def group_text(update: Update, context: CallbackContext) -> None:
@@ -287,20 +287,24 @@ async def question_button(update: Update, context: CallbackContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     s = services(context)
-    entry = s.knowledge.by_id.get(payload(query).partition(":")[2])
     message = query.message
-    if entry is None or not isinstance(message, Message):
+    if not isinstance(message, Message):
         await answer_expired(update, context)
         return
-    reply = entry_reply(s.knowledge, entry)
-    key = s.matcher.analyzer.analyze(entry.question).text
+    before = load_state(s, update)
+    out = consult(context, update, Press(payload(query)), before)
+    reply = out.parts[0].reply if out.parts else None
+    if out.expired or reply is None:
+        await answer_expired(update, context)
+        return
+    key = s.matcher.analyzer.analyze(reply.query).text
     # Answer the press first: Telegram waits for it, and the reply may take a moment.
     chat_id, user_id = person(update)
     if over_user_limit(s.storage, chat_id, user_id, s.clock()):
         await answer_query(context, query, SLOW_DOWN)
         return
     await answer_query(context, query)
-    await deliver(update, context, message, reply, key, asked=True)
+    await deliver(update, context, message, before, out, key, asked=True)
 
 
 class GroupButtonHandler(CallbackQueryHandler[CallbackContext, None]):

@@ -7,32 +7,23 @@ about so that "那全媒体运营师呢" continues it. When unsure it asks "您�
 
 from __future__ import annotations
 
-import functools
-
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from ..knowledge import CERTS, Entry, Knowledge
+from ..conversation import Command, Press, Text
+from ..knowledge import CERTS, Knowledge
 from ..matcher import Reply
+from ..parts import Part, reply_buttons
 from ..render import RELATED_HEADING, SUGGEST_HEADING
 from .common import (
-    FEEDBACK,
     QUESTION,
     App,
     CallbackContext,
-    answer_expired,
-    answer_query,
-    button,
-    entry_reply,
-    load_context,
-    menu_buttons,
-    menu_keyboard,
+    Services,
     payload,
-    question_buttons,
-    save_context,
     send_html,
-    services,
 )
+from .dialog import converse, markup, renderer
 from .html import bold, esc, reply_html
 
 BOTH = "和".join(CERTS.values())
@@ -81,29 +72,7 @@ def help_text() -> str:
 
 def reply_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     """Buttons under a reply: guesses or related questions, then 👍/👎 under an answer."""
-    return _keyboard(reply.kind, reply.entry_id, reply.suggestions)
-
-
-@functools.lru_cache(maxsize=1024)
-def _keyboard(
-    kind: str, entry_id: str | None, suggestions: tuple[Entry, ...]
-) -> InlineKeyboardMarkup | None:
-    # Cached: the same answer gets the same (immutable) buttons, and building them is a
-    # noticeable share of the work of an answer.
-    rows: list[list[InlineKeyboardButton]] = []
-    if kind in ("answer", "both") and entry_id:
-        rows += question_buttons(suggestions)
-        rows.append(
-            [
-                button("👍 有帮助", FEEDBACK, entry_id, "up"),
-                button("👎 没帮上", FEEDBACK, entry_id, "down"),
-            ]
-        )
-    elif kind == "fallback" and suggestions:
-        rows += question_buttons(suggestions)
-    elif kind in ("fallback", "greeting"):
-        rows += menu_buttons()
-    return InlineKeyboardMarkup(rows) if rows else None
+    return markup(reply_buttons(reply))
 
 
 def reply_text(knowledge: Knowledge, reply: Reply) -> str:
@@ -116,24 +85,31 @@ def reply_text(knowledge: Knowledge, reply: Reply) -> str:
     return text
 
 
-async def send_reply(message: Message, knowledge: Knowledge, reply: Reply) -> None:
-    """Send the core's reply as HTML with its buttons."""
-    await send_html(message, reply_text(knowledge, reply), reply_keyboard(reply))
+@renderer("reply")
+def _reply(s: Services, part: Part, update: Update) -> str:
+    assert part.reply is not None
+    return reply_text(s.knowledge, part.reply)
+
+
+@renderer("welcome")
+def _welcome(s: Services, part: Part, update: Update) -> str:
+    user = update.effective_user
+    return welcome_text(user.first_name if user else None)
+
+
+@renderer("help")
+def _help(s: Services, part: Part, update: Update) -> str:
+    return help_text()
 
 
 async def start(update: Update, context: CallbackContext) -> None:
-    """Greet, say what the bot can do, and offer the menu."""
-    assert update.message is not None
-    user = update.effective_user
-    await send_html(
-        update.message, welcome_text(user.first_name if user else None), menu_keyboard()
-    )
+    """Greet, say what the bot can do, and offer the menu (``/start choose``: the choice)."""
+    await converse(update, context, Command("start", " ".join(context.args or [])))
 
 
 async def help_command(update: Update, context: CallbackContext) -> None:
     """Explain how to ask and list the commands."""
-    assert update.message is not None
-    await send_html(update.message, help_text(), menu_keyboard())
+    await converse(update, context, Command("help"))
 
 
 async def group_help(update: Update, context: CallbackContext) -> None:
@@ -145,28 +121,15 @@ async def group_help(update: Update, context: CallbackContext) -> None:
 
 
 async def answer(update: Update, context: CallbackContext) -> None:
-    """Answer a typed question, using and updating the person's follow-up context."""
-    message = update.message
-    assert message is not None and message.text is not None
-    s = services(context)
-    reply = s.matcher.ask(message.text, load_context(s, update))
-    save_context(s, update, reply.context)  # committed before the reply goes out
-    await send_reply(message, s.knowledge, reply)
+    """A typed message: a question, or a step of the guided choice, or a thanks …"""
+    assert update.message is not None and update.message.text is not None
+    await converse(update, context, Text(update.message.text))
 
 
 async def question_button(update: Update, context: CallbackContext) -> None:
     """Answer the question on a pressed button (q:<entry id>)."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    s = services(context)
-    entry = s.knowledge.by_id.get(payload(query).partition(":")[2])
-    if entry is None or not isinstance(query.message, Message):
-        await answer_expired(update, context)
-        return
-    await answer_query(context, query)
-    reply = entry_reply(s.knowledge, entry)
-    save_context(s, update, reply.context)
-    await send_reply(query.message, s.knowledge, reply)
+    assert update.callback_query is not None
+    await converse(update, context, Press(payload(update.callback_query)))
 
 
 def register(app: App) -> None:

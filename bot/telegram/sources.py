@@ -5,8 +5,11 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
+from ..conversation import Command
 from ..knowledge import Knowledge
-from .common import App, CallbackContext, send_html, services
+from ..parts import Part
+from .common import App, CallbackContext, Services
+from .dialog import converse, renderer
 from .html import bold, esc, link
 
 INTRO = "我的回答只来自下面这{count}篇文章，每个回答都会注明出自哪一篇："
@@ -31,10 +34,14 @@ def _count(n: int) -> str:
     return "两" if n == 2 else str(n)
 
 
+@renderer("sources")
+def _sources(s: Services, part: Part, update: Update) -> str:
+    return sources_html(s.knowledge)
+
+
 async def sources(update: Update, context: CallbackContext) -> None:
     """/sources: list the articles."""
-    assert update.message is not None
-    await send_html(update.message, sources_html(services(context).knowledge))
+    await converse(update, context, Command("sources"))
 
 
 def register(app: App) -> None:

@@ -1,0 +1,86 @@
+"""The reader's script: which Chinese script a person writes in, and replies converted to it.
+
+A person who writes Traditional characters reads the reply in Traditional: Taiwan wording
+(OpenCC ``s2twp``) by default, Hong Kong (``s2hk``) when the message reads as Cantonese.
+Facts must survive: certificate names, article titles and publishers are converted character by
+character only (``s2twp`` would turn 互联网营销师 into 網際網路營銷師, a different name, and
+信息网 into 資訊網), and ASCII (figures such as 12.8K, dates, links, HTML tags) is never touched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Literal
+
+import opencc
+
+from .knowledge import CERTS, Knowledge
+
+Script = Literal["hans", "tw", "hk"]
+SCRIPTS: tuple[Script, ...] = ("hans", "tw", "hk")
+
+# Words only Cantonese writing uses; 係 only outside 關係/聯係, which Taiwan writing shares.
+CANTONESE = ("嘅", "咩", "唔", "冇", "啲", "點樣", "佢", "咗", "喺", "嘢", "乜", "邊個", "係", "晒")
+_SHARED_WITH_MANDARIN = re.compile(r"[關联聯]係|係數")
+
+_PHRASES = {"tw": "s2twp", "hk": "s2hk"}  # the whole reply
+_CHARACTERS = {"tw": "s2tw", "hk": "s2hk"}  # protected names: characters only
+
+
+@lru_cache(maxsize=8)
+def _opencc(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def _convert(text: str, config: str) -> str:
+    return str(_opencc(config).convert(text))
+
+
+def detect(text: str, current: Script = "hans") -> Script:
+    """The script a message is written in; ``current`` when the message does not tell."""
+    traditional = sum(1 for ch in text if _convert(ch, "t2s") != ch)
+    simplified = sum(1 for ch in text if _convert(ch, "s2t") != ch)
+    cantonese = any(word in _SHARED_WITH_MANDARIN.sub("", text) for word in CANTONESE)
+    # 晒 (Cantonese "all") is also Simplified for 曬: a tie with Cantonese words is Traditional.
+    if traditional > simplified or (traditional and cantonese and traditional >= simplified):
+        return "hk" if cantonese or current == "hk" else "tw"
+    if simplified > traditional:
+        return "hans"
+    return current
+
+
+class Converter:
+    """Converts reply text to a script, leaving the protected names exact."""
+
+    def __init__(self, protected: Iterable[str] = ()) -> None:
+        names = sorted({p for p in protected if p}, key=len, reverse=True)
+        self._protected = re.compile("|".join(map(re.escape, names))) if names else None
+
+    def __call__(self, text: str, script: Script) -> str:
+        """``text`` (plain or HTML) in ``script``; Simplified text is returned as it is."""
+        if script == "hans" or not text:
+            return text
+        return self._cached(text, script)
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one converter per process; replies repeat
+    def _cached(self, text: str, script: Script) -> str:
+        if self._protected is None:
+            return _convert(text, _PHRASES[script])
+        out: list[str] = []
+        last = 0
+        for found in self._protected.finditer(text):
+            out.append(_convert(text[last : found.start()], _PHRASES[script]))
+            out.append(_convert(found.group(), _CHARACTERS[script]))
+            last = found.end()
+        out.append(_convert(text[last:], _PHRASES[script]))
+        return "".join(out)
+
+
+def protected_names(knowledge: Knowledge) -> list[str]:
+    """Names that must stay as they are written: the certificates, article titles, publishers."""
+    names = list(CERTS.values())
+    for source in knowledge.sources.values():
+        names += [source.title, source.publisher, *re.split(r"[（）()，、]", source.publisher)]
+    return [n.strip() for n in names if len(n.strip()) > 1]

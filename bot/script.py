@@ -17,6 +17,7 @@ from typing import Literal
 import opencc
 
 from .knowledge import CERTS, Knowledge
+from .textnorm import MAX_QUERY_CHARS
 
 Script = Literal["hans", "tw", "hk"]
 SCRIPTS: tuple[Script, ...] = ("hans", "tw", "hk")
@@ -38,10 +39,19 @@ def _convert(text: str, config: str) -> str:
     return str(_opencc(config).convert(text))
 
 
+def _changed(text: str, config: str) -> int:
+    """How many characters a character-level conversion changes."""
+    converted = _convert(text, config)
+    if len(converted) == len(text):  # one call for the whole text (the usual case)
+        return sum(1 for a, b in zip(text, converted, strict=True) if a != b)
+    return sum(1 for ch in text if _convert(ch, config) != ch)
+
+
 def detect(text: str, current: Script = "hans") -> Script:
     """The script a message is written in; ``current`` when the message does not tell."""
-    traditional = sum(1 for ch in text if _convert(ch, "t2s") != ch)
-    simplified = sum(1 for ch in text if _convert(ch, "s2t") != ch)
+    text = text[:MAX_QUERY_CHARS]  # as much as the matcher reads; keeps a long message cheap
+    traditional = _changed(text, "t2s")
+    simplified = _changed(text, "s2t")
     cantonese = any(word in _SHARED_WITH_MANDARIN.sub("", text) for word in CANTONESE)
     # 晒 (Cantonese "all") is also Simplified for 曬: a tie with Cantonese words is Traditional.
     if traditional > simplified or (traditional and cantonese and traditional >= simplified):

@@ -378,3 +378,39 @@ async def test_commands_and_descriptions_are_set_at_start(bot: BotDriver) -> Non
 async def test_housekeeping_is_scheduled_on_the_job_queue(bot: BotDriver) -> None:
     jobs = bot.app.job_queue.get_jobs_by_name("housekeeping")
     assert len(jobs) == 1
+
+
+async def test_a_traditional_writer_reads_traditional_until_writing_simplified(
+    bot: BotDriver,
+) -> None:
+    reply = only(await bot.say(ALICE, "全媒體運營師薪水多少"))
+    assert reply.text.startswith("全媒體運營師工資多少？") and "¥6.2K" in reply.text
+    assert reply.button("有幫助")  # buttons follow the script
+    menu = only(await bot.say(ALICE, "/start"))
+    assert [b["text"] for b in menu.buttons()] == ["📊 兩證對比", "🧭 幫我選", "❓ 常見問題"]
+    back = only(await bot.say(ALICE, "全媒体运营师工资多少"))
+    assert back.text.startswith("全媒体运营师工资多少？")
+
+
+async def test_thanks_gets_a_short_reply_and_which_one_offers_the_choice(bot: BotDriver) -> None:
+    await bot.say(ALICE, "互联网营销师工资多少")
+    thanks = only(await bot.say(ALICE, "行 谢谢你啊"))
+    assert thanks.text == "不客气！还有问题随时问我。"
+    offer = only(await bot.say(ALICE, "俩我该考哪个"))
+    assert "没有直接说谁该考哪个" in offer.text and len(offer.text.splitlines()) == 1
+    step = only(await bot.press(ALICE, offer, offer.button("帮我选")["callback_data"]))
+    assert "第1题" in step.text
+
+
+async def test_an_abandoned_choice_is_not_asked_again(
+    api: FakeBotAPI, tmp_path: Path, knowledge: Knowledge
+) -> None:
+    now = [1_000_000.0]
+    app = build_application(make_settings(api, tmp_path), knowledge, clock=lambda: now[0])
+    async with BotDriver(api, app) as bot:
+        await bot.say(ALICE, "/choose")
+        soon = await bot.say(ALICE, "全媒体运营师工资多少")
+        assert len(soon) == 2 and "回到刚才的问题" in soon[1].text  # open: the step comes back
+        now[0] += 31 * 60
+        later = await bot.say(ALICE, "全媒体运营师工资多少")
+        assert len(later) == 1 and "¥6.2K" in later[0].text

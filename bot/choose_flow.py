@@ -191,13 +191,24 @@ class _Reader:
             self.problem(line, f"{label} names unknown fact '{fact}'")
         if unknown:
             return
-        known = {n for f in facts for n in _NUMBER.findall(self.knowledge.entry(f).answer)}
+        known = {n for f in facts for n in self._numbers(f)}
         for number in dict.fromkeys(_NUMBER.findall(text)):
             if number not in known:
                 self.problem(
                     line,
                     f"{label} states {number}, which none of its facts ({', '.join(facts)}) gives",
                 )
+
+    def _numbers(self, fact: str) -> set[str]:
+        """The numbers an entry gives: in its lead and answer, and in its sources' names and dates
+        (so that a text may say "据2023年1月山东专升本信息网的文章" or "36氪")."""
+        entry = self.knowledge.entry(fact)
+        found = set(_NUMBER.findall(f"{entry.lead}\n{entry.answer}"))
+        for key in entry.sources:
+            source = self.knowledge.sources[key]
+            found.update(_NUMBER.findall(source.short_publisher))
+            found.update(str(int(part)) for part in source.date.split("-") if part.isdigit())
+        return found
 
     def _template(self, value: Any, line: int, label: str) -> Template | None:
         line = int(value.get(LINE_KEY, line)) if isinstance(value, dict) else line

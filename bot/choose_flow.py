@@ -96,6 +96,8 @@ class ResultTexts:
     """The fixed parts of a result."""
 
     headlines: Mapping[str, Template]
+    disclaimer: Template  # the articles do not say who should take which
+    decide: Template  # how to decide, for a close result
     notes: tuple[Template, ...]
     extra_reasons: tuple[Template, ...]
     register: Template
@@ -147,7 +149,7 @@ def _names(value: Any) -> tuple[str, ...] | None:
 
 _STEP_FIELDS = {"id", "question", "options", "next", LINE_KEY}
 _OPTION_FIELDS = {"id", "label", "aliases", "weights", "next", "reason", "notice", "levels"}
-_RESULT_TEMPLATES = ("ims", "amo", "both", "register", "caution")
+_RESULT_TEMPLATES = ("ims", "amo", "both", "disclaimer", "decide", "register", "caution")
 
 
 class _Reader:
@@ -393,6 +395,8 @@ class _Reader:
         templates = {k: t for k, t in found.items() if t is not None}
         return ResultTexts(
             headlines={k: templates[k] for k in ("ims", "amo", "both")},
+            disclaimer=templates["disclaimer"],
+            decide=templates["decide"],
             notes=notes,
             extra_reasons=extras,
             register=templates["register"],

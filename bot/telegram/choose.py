@@ -35,7 +35,7 @@ from .common import (
     send_html,
     services,
 )
-from .html import bold, esc
+from .html import bold, esc, expandable, source_line_html
 from .private import send_reply
 
 RESUME = "接着上次的进度继续："
@@ -106,10 +106,21 @@ def step_keyboard(view: StepView) -> InlineKeyboardMarkup:
 
 
 def result_html(result: ChoiceResult) -> str:
-    """The result, its 【…】 headings in bold."""
-    lines = result.text.splitlines()
+    """The result: its summary, then the reasons, levels and caveats in an expandable quote,
+    then one source line; 【…】 headings in bold. What to do next is on the buttons."""
+
+    def lines(text: str) -> str:
+        return "\n".join(
+            bold(line) if line.startswith("【") and line.endswith("】") else esc(line)
+            for line in text.splitlines()
+        )
+
     return "\n".join(
-        bold(line) if line.startswith("【") and line.endswith("】") else esc(line) for line in lines
+        [
+            lines(result.summary),
+            expandable(lines(result.details)),
+            source_line_html(list(result.sources)),
+        ]
     )
 
 

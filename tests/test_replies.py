@@ -251,3 +251,45 @@ def test_every_comparison_figure_comes_from_its_entries_with_its_date(
     assert "平均工资（2023年1月的文章，职工集数据，仅供参考）" in plain
     assert "平台管理员三个，2022年2月的文章" in plain
     assert "个人不能直接报（2023年1月的文章）" in plain
+
+
+# --- saying exactly what the articles say ---------------------------------------------------------
+
+
+def test_asked_about_recognition_it_says_what_the_articles_say_and_what_they_do_not(
+    knowledge: Knowledge, matcher: Matcher
+) -> None:
+    reply = matcher.ask("这两个证国家认可吗")
+    assert reply.entry_id == "both.official"
+    lead = reply.entries[0].lead
+    assert "《国家职业分类大典》" in lead and "新职业" in lead and "没有谈" in lead
+
+
+def test_a_missing_specific_is_said_before_the_nearest_fact(matcher: Matcher) -> None:
+    reply = matcher.ask("互联网营销师北京报名费多少")
+    assert reply.entry_id == "ims.price"
+    lead = reply.entries[0].lead
+    assert lead.startswith("文章没有官方或分地区的收费标准")
+    assert lead.index("分地区") < lead.index("2180")
+
+
+def test_levels_are_counted_not_numbered(knowledge: Knowledge) -> None:
+    difference = knowledge.entry("compare.difference").answer
+    assert "证书五级" not in difference and "平台管理员只有三个等级" in difference
+    assert "享受国家职称待遇" in knowledge.entry("ims.levels").lead
+
+
+def test_observations_of_2022_carry_their_date(knowledge: Knowledge) -> None:
+    from bot.choose import load_flow
+
+    assert "2022年2月" in knowledge.entry("training.providers").lead
+    caution = load_flow(knowledge=knowledge).result.caution.text
+    assert caution.index("2022年2月") < caution.index("报名入口")
+
+
+def test_no_fee_is_implied_for_the_all_media_operator() -> None:
+    from bot.render import CAN_ANSWER, GREETINGS
+    from bot.telegram.private import WELCOME
+
+    for text in (CAN_ANSWER, GREETINGS["hello"], WELCOME):
+        assert "报名方式和费用" not in text

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from .choose_flow import Flow, Option, Step, Template, load_flow
 from .knowledge import CERTS, DEFAULT_DIR, Knowledge, Source
 from .matcher import Matcher, Reply
-from .render import SOURCES_HEADING, render_text
+from .render import render_text, source_line
 from .textnorm import normalize
 
 __all__ = [
@@ -60,6 +60,13 @@ FINISHED = "这次选择已经完成。发送 /choose 可以重新选，也可�
 RESULT_TITLE = "【选择结果】"
 SCORE_LINE = "按您的回答打分：互联网营销师 {ims} 分，全媒体运营师 {amo} 分。"
 REASONS_HEADING = "依据您的回答："
+AGAINST_HEADING = "也有偏向{cert}的地方："
+OTHER_HEADING = "另外："
+LEAN = {
+    "ims": "满18周岁后，按您的回答更偏向互联网营销师。",
+    "amo": "满18周岁后，按您的回答更偏向全媒体运营师。",
+    "both": "满18周岁后，按您的回答两个证分不出高下。",
+}
 LEVELS_HEADING = "您可以从哪一级报起："
 SOURCES_DIFFER = "两篇资料说法不同："
 
@@ -155,6 +162,9 @@ class ChoiceResult:
     text: str
     notices: tuple[str, ...] = ()  # shown first, e.g. that an under-18 cannot register yet
     notes: tuple[str, ...] = ()  # shown after the reasons, e.g. the pay gap
+    summary: str = ""  # what is seen first: recommendation, scores, the articles' silence
+    details: str = ""  # reasons, levels, registration and caution (folded in Telegram)
+    source_line: str = ""  # "来源：36氪，2022-02-10；山东专升本信息网，2023-01-18"
 
     def to_json(self) -> dict[str, Any]:
         """The ``choose --json`` contract."""
@@ -304,61 +314,104 @@ class ChooseEngine:
     # --- results
 
     def result(self, answers: Mapping[str, str]) -> ChoiceResult:
-        """The recommendation and its explanation for a complete set of answers."""
+        """The recommendation and its explanation for a complete set of answers.
+
+        The summary is the recommendation (or, under 18, to wait), the scores and that the
+        articles do not say who should take which; the details hold the reasons (only those
+        that back the recommendation under "依据您的回答", the others apart), the levels, how
+        to register and the caution.
+        """
         chosen = self._chosen(answers)
-        scores = {c: sum(o.weights[c] for _, o in chosen) for c in CERTS}
+        options = [o for _, o in chosen]
+        scores = {c: sum(o.weights[c] for o in options) for c in CERTS}
         ims, amo = scores["ims"], scores["amo"]
         rec: Recommendation = (
             "both" if abs(ims - amo) <= CLOSE_MARGIN else "ims" if ims > amo else "amo"
         )
         texts = self.flow.result
         headline = texts.headlines[rec]
-        reasons = self._reasons([o for _, o in chosen], rec)
+        backing, against, other = self._reasons(options, rec)
+        reasons = [*backing, *against, *other]
         cited = {f for r in reasons for f in r.facts}
         notes = [n for n in texts.notes if not cited.intersection(n.facts)]
-        notices = [o.notice for _, o in chosen if o.notice is not None]
-        levels = self._levels([o for _, o in chosen])
-        templates = [headline, *notices, *reasons, *notes, texts.register, texts.caution]
+        notices = [o.notice for o in options if o.notice is not None]
+        levels = self._levels(options)
+        decide = [texts.decide] if rec == "both" else []
+        templates = [headline, texts.disclaimer, *notices, *reasons, *notes, *decide]
+        templates += [texts.register, texts.caution]
         facts = [f for t in templates for f in t.facts] + [
             f for r in self.flow.levels for f in r.facts
         ]
         keys = {s for f in dict.fromkeys(facts) for s in self.knowledge.entry(f).sources}
         sources = tuple(sorted((self.knowledge.sources[k] for k in keys), key=lambda s: s.date))
-        parts = [f"{RESULT_TITLE}\n{headline.text}\n{SCORE_LINE.format(**scores)}"]
-        parts += [n.text for n in notices]
-        numbered = (f"{i}. {r.text}" for i, r in enumerate(reasons, 1))
-        parts.append("\n".join([REASONS_HEADING, *numbered, *(n.text for n in notes)]))
-        parts.append(_levels_text(levels))
-        parts.append(f"{texts.register.text}\n{texts.caution.text}")
-        cites = [f"• {s.cite()}\n  {s.url}" for s in sources]
-        parts.append(f"{SOURCES_HEADING}：\n" + "\n".join(cites))
-        parts.append(texts.next_steps)
+
+        # Under 18 the first thing said is to wait; the leaning comes after.
+        head = [n.text for n in notices] + [LEAN[rec]] if notices else [headline.text]
+        summary = "\n".join(
+            [RESULT_TITLE, *head, SCORE_LINE.format(**scores), texts.disclaimer.text]
+        )
+        blocks: list[str] = []
+        numbered = iter(range(1, len(reasons) + 1))
+        for heading, group in (
+            (REASONS_HEADING, backing),
+            (AGAINST_HEADING.format(cert=CERTS[_other(rec)]) if rec != "both" else "", against),
+            (OTHER_HEADING, [*other, *notes]),
+        ):
+            if group:
+                lines = [f"{next(numbered)}. {r.text}" if r in reasons else r.text for r in group]
+                blocks.append("\n".join([heading, *lines]))
+        blocks += [t.text for t in decide]
+        blocks.append(_levels_text(levels))
+        blocks.append(f"{texts.register.text}\n{texts.caution.text}")
+        details = "\n\n".join(blocks)
+        sources_line = source_line(list(sources))
         return ChoiceResult(
             recommendation=rec,
             scores=scores,
             reasons=tuple(r.text for r in reasons),
             levels=levels,
             sources=sources,
-            text="\n\n".join(parts),
+            text="\n\n".join([summary, details, sources_line, texts.next_steps]),
             notices=tuple(n.text for n in notices),
             notes=tuple(n.text for n in notes),
+            summary=summary,
+            details=details,
+            source_line=sources_line,
         )
 
-    def _reasons(self, options: list[Option], rec: Recommendation) -> list[Template]:
-        """The person's own reasons, those backing the recommendation first; padded to two."""
-        picked = [o for o in options if o.reason is not None]
-        if rec != "both":
-            other = next(c for c in CERTS if c != rec)
-            picked.sort(key=lambda o: o.weights[other] - o.weights[rec])  # stable: answer order
-        reasons = [o.reason for o in picked if o.reason is not None][:MAX_REASONS]
-        cited = {f for r in reasons for f in r.facts}
+    def _reasons(
+        self, options: list[Option], rec: Recommendation
+    ) -> tuple[list[Template], list[Template], list[Template]]:
+        """The person's own reasons in three groups: those backing the recommendation, those
+        pointing to the other certificate, and the rest (neutral ones, and further information
+        added when there are fewer than two reasons). At most MAX_REASONS in all."""
+        backing: list[Template] = []
+        against: list[Template] = []
+        other: list[Template] = []
+        for option in options:
+            if option.reason is None:
+                continue
+            ims, amo = option.weights["ims"], option.weights["amo"]
+            if rec == "both" or ims == amo:
+                # A close result: every reason helps decide; a neutral one backs neither.
+                (backing if rec == "both" and ims != amo else other).append(option.reason)
+            elif (ims > amo) == (rec == "ims"):
+                backing.append(option.reason)
+            else:
+                against.append(option.reason)
+        kept = [*backing, *against, *other][:MAX_REASONS]
+        backing = [r for r in backing if r in kept]
+        against = [r for r in against if r in kept]
+        other = [r for r in other if r in kept]
+        cited = {f for r in kept for f in r.facts}
         for extra in self.flow.result.extra_reasons:
-            if len(reasons) >= MIN_REASONS:
+            if len(kept) >= MIN_REASONS:
                 break
             if not cited.intersection(extra.facts):
-                reasons.append(extra)
+                other.append(extra)
+                kept.append(extra)
                 cited.update(extra.facts)
-        return reasons
+        return backing, against, other
 
     def _levels(self, options: list[Option]) -> dict[str, tuple[LevelAdvice, ...]]:
         overrides = {k: v for o in options for k, v in o.levels.items()}
@@ -431,6 +484,10 @@ class ChooseEngine:
             return None
         reply = self.matcher.ask(text)
         return reply if reply.kind in QUESTION_KINDS else None
+
+
+def _other(rec: Recommendation) -> str:
+    return next(c for c in CERTS if c != rec)
 
 
 def _levels_text(levels: Mapping[str, tuple[LevelAdvice, ...]]) -> str:

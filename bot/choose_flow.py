@@ -89,6 +89,8 @@ class ResultTexts:
     """The fixed parts of a result."""
 
     headlines: Mapping[str, Template]
+    disclaimer: Template  # the articles do not say who should take which
+    decide: Template  # how to decide, for a close result
     notes: tuple[Template, ...]
     extra_reasons: tuple[Template, ...]
     register: Template
@@ -140,7 +142,7 @@ def _names(value: Any) -> tuple[str, ...] | None:
 
 _STEP_FIELDS = {"id", "question", "options", "next", LINE_KEY}
 _OPTION_FIELDS = {"id", "label", "aliases", "weights", "next", "reason", "notice", "levels"}
-_RESULT_TEMPLATES = ("ims", "amo", "both", "register", "caution")
+_RESULT_TEMPLATES = ("ims", "amo", "both", "disclaimer", "decide", "register", "caution")
 
 
 class _Reader:
@@ -184,13 +186,24 @@ class _Reader:
             self.problem(line, f"{label} names unknown fact '{fact}'")
         if unknown:
             return
-        known = {n for f in facts for n in _NUMBER.findall(self.knowledge.entry(f).answer)}
+        known = {n for f in facts for n in self._numbers(f)}
         for number in dict.fromkeys(_NUMBER.findall(text)):
             if number not in known:
                 self.problem(
                     line,
                     f"{label} states {number}, which none of its facts ({', '.join(facts)}) gives",
                 )
+
+    def _numbers(self, fact: str) -> set[str]:
+        """The numbers an entry gives: in its lead and answer, and in its sources' names and dates
+        (so that a text may say "据2023年1月山东专升本信息网的文章" or "36氪")."""
+        entry = self.knowledge.entry(fact)
+        found = set(_NUMBER.findall(f"{entry.lead}\n{entry.answer}"))
+        for key in entry.sources:
+            source = self.knowledge.sources[key]
+            found.update(_NUMBER.findall(source.short_publisher))
+            found.update(str(int(part)) for part in source.date.split("-") if part.isdigit())
+        return found
 
     def _template(self, value: Any, line: int, label: str) -> Template | None:
         line = int(value.get(LINE_KEY, line)) if isinstance(value, dict) else line
@@ -375,6 +388,8 @@ class _Reader:
         templates = {k: t for k, t in found.items() if t is not None}
         return ResultTexts(
             headlines={k: templates[k] for k in ("ims", "amo", "both")},
+            disclaimer=templates["disclaimer"],
+            decide=templates["decide"],
             notes=notes,
             extra_reasons=extras,
             register=templates["register"],

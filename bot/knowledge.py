@@ -22,6 +22,9 @@ ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 # An entry id travels in the data of the buttons under an answer (Telegram allows 64 bytes, with
 # the adapter's prefix, the vote and, in groups, the owner's id), so it is kept short.
 ID_MAX_LENGTH = 32
+# The lead is the direct answer shown first (and, in Telegram, all a person sees of the answer
+# before expanding it): one or two sentences.
+LEAD_MAX_LENGTH = 80
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 
 
@@ -47,6 +50,11 @@ class Source:
         """A one-line citation: title, publisher and date."""
         return f"《{self.title}》，{self.publisher}，{self.date}"
 
+    @property
+    def short_publisher(self) -> str:
+        """The publisher without the repost chain in brackets ("36氪（转载自…）" -> "36氪")."""
+        return self.publisher.split("（")[0].split("(")[0].strip() or self.publisher
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -62,6 +70,7 @@ class Entry:
     related: tuple[str, ...]
     file: str = ""
     line: int = 0
+    lead: str = ""  # the direct answer, shown before ``answer`` (the detail)
 
     @property
     def phrasings(self) -> tuple[str, ...]:
@@ -140,7 +149,29 @@ def _load_sources(path: Path, name: str, problems: list[str]) -> dict[str, Sourc
 
 # --- entries ---------------------------------------------------------------------------------
 
-_ENTRY_FIELDS = ("id", "certs", "topic", "question", "alternates", "answer", "sources", "related")
+_ENTRY_FIELDS = (
+    "id",
+    "certs",
+    "topic",
+    "question",
+    "alternates",
+    "lead",
+    "answer",
+    "sources",
+    "related",
+)
+
+
+def _field_line(lines: list[str], start: int, fld: str) -> int:
+    """The line of ``fld:`` in the entry starting at line ``start`` (1-based); ``start`` if none."""
+    key = re.compile(rf"^\s+{re.escape(fld)}\s*:")
+    for number in range(start, len(lines) + 1):
+        text = lines[number - 1]
+        if number > start and text.startswith("- "):
+            break  # the next entry
+        if key.match(text) or (number == start and re.match(rf"^-\s+{re.escape(fld)}\s*:", text)):
+            return number
+    return start
 
 
 def _load_entries(path: Path, name: str, problems: list[str]) -> list[Entry]:
@@ -150,6 +181,7 @@ def _load_entries(path: Path, name: str, problems: list[str]) -> list[Entry]:
     if not isinstance(data, list):
         problems.append(f"{name}: expected a list of entries")
         return []
+    text_lines = path.read_text(encoding="utf-8").splitlines()
     entries: list[Entry] = []
     for item in data:
         if not isinstance(item, dict):
@@ -187,10 +219,26 @@ def _load_entries(path: Path, name: str, problems: list[str]) -> list[Entry]:
                 f"{ID_MAX_LENGTH} fit in a button's data"
             )
             continue
-        for fld, value in (("topic", topic), ("question", question), ("answer", answer)):
+        lead = item["lead"]
+        for fld, value in (
+            ("topic", topic),
+            ("question", question),
+            ("lead", lead),
+            ("answer", answer),
+        ):
             if not isinstance(value, str) or not value.strip():
                 problems.append(f"{where}: {label} needs a non-empty '{fld}'")
                 ok = False
+        if isinstance(lead, str) and lead.strip():
+            lead_line = _field_line(text_lines, line, "lead")
+            # Recorded, but the entry is kept: dropping it would report every link to it too.
+            if "\n" in lead.strip():
+                problems.append(f"{name}:{lead_line}: {label} has a lead of more than one line")
+            elif len(lead.strip()) > LEAD_MAX_LENGTH:
+                problems.append(
+                    f"{name}:{lead_line}: {label} has a lead of {len(lead.strip())} characters; "
+                    f"at most {LEAD_MAX_LENGTH} (one or two sentences; the rest goes in 'answer')"
+                )
         if certs is None or not certs or any(c not in CERTS for c in certs):
             problems.append(f"{where}: {label} 'certs' must list some of {', '.join(CERTS)}")
             ok = False
@@ -219,6 +267,7 @@ def _load_entries(path: Path, name: str, problems: list[str]) -> list[Entry]:
                 related=related,
                 file=name,
                 line=line,
+                lead=lead.strip(),
             )
         )
     return entries

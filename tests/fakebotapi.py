@@ -30,6 +30,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import math
 import re
 import time
 from collections.abc import Callable
@@ -130,6 +131,10 @@ def parse_html(text: str) -> str:
                     )
                 stack.pop()
             else:
+                if name == "blockquote" and "blockquote" in stack:
+                    raise ApiError(
+                        400, "Bad Request: can't parse entities: blockquote can't be nested"
+                    )
                 if name == "a":
                     href = _HREF.search(tag.group(3))
                     if href is None or not re.match(r"^(https?|tg)://", href.group(1)):
@@ -162,6 +167,62 @@ def parse_html(text: str) -> str:
             f"Bad Request: can't parse entities: Can't find end tag corresponding to \"{stack[-1]}\"",
         )
     return "".join(out)
+
+
+# --- what a person sees on a phone ----------------------------------------------------------------
+
+PHONE_WIDTH = 35  # Chinese characters per line on a phone screen
+QUOTE_LINES = 3  # Telegram shows an expandable quote collapsed to its first 3 lines
+_EXPANDABLE = re.compile(r"<blockquote\s+expandable\s*>(.*?)</blockquote>", re.DOTALL)
+
+
+def text_width(text: str) -> float:
+    """Width in Chinese characters: CJK (and anything else not ASCII) 1, ASCII half."""
+    return sum(0.5 if ord(ch) < 128 else 1.0 for ch in text)
+
+
+def phone_lines(text: str) -> int:
+    """How many lines ``text`` takes on a phone: each line ceil(width / 35), at least one (an
+    empty line is a visible gap too)."""
+    return sum(max(1, math.ceil(text_width(line) / PHONE_WIDTH)) for line in text.split("\n"))
+
+
+def _collapse(text: str) -> str:
+    """A quote's text as shown collapsed: its first QUOTE_LINES phone lines, then "…"."""
+    if phone_lines(text) <= QUOTE_LINES:
+        return text
+    shown: list[str] = []
+    room = float(QUOTE_LINES * PHONE_WIDTH)
+    for line in text.split("\n"):
+        taken = max(1, math.ceil(text_width(line) / PHONE_WIDTH)) * PHONE_WIDTH
+        if taken <= room:
+            shown.append(line)
+            room -= taken
+            continue
+        if room > 0:
+            cut = ""
+            for ch in line:
+                if text_width(cut + ch) > room - 1:
+                    break
+                cut += ch
+            shown.append(cut)
+        break
+    shown[-1] += "…"
+    return "\n".join(shown)
+
+
+def closed_view(html: str) -> str:
+    """The plain text of a message as Telegram first shows it: every expandable quote
+    collapsed to its first three lines (the message must be valid, see parse_html)."""
+    parse_html(html)
+    pieces: list[str] = []
+    last = 0
+    for quote in _EXPANDABLE.finditer(html):
+        pieces.append(parse_html(html[last : quote.start()]))
+        pieces.append(_collapse(parse_html(quote.group(1)).strip("\n")))
+        last = quote.end()
+    pieces.append(parse_html(html[last:]))
+    return "".join(pieces)
 
 
 def check_markup(markup: Any) -> None:
@@ -232,6 +293,11 @@ class Sent:
     edits: int = 0
     reply_to: int | None = None  # the message id it replies to
     thread_id: int | None = None  # its forum topic
+
+    @property
+    def closed(self) -> str:
+        """The text as a person first sees it, expandable quotes collapsed."""
+        return closed_view(self.html)
 
     def buttons(self) -> list[dict[str, Any]]:
         """Every button, row by row."""

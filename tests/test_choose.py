@@ -10,9 +10,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from fakebotapi import closed_view, phone_lines
 
 from bot.choose import (
     CLOSE_MARGIN,
+    REASONS_HEADING,
+    ChoiceResult,
     ChooseEngine,
     Flow,
     FlowOutput,
@@ -22,6 +25,7 @@ from bot.choose import (
 from bot.cli import main
 from bot.knowledge import Knowledge, KnowledgeError
 from bot.matcher import Matcher
+from bot.telegram.choose import result_html
 
 CALLBACK_LIMIT = 64  # bytes of Telegram callback_data
 CALLBACK_PREFIX = "choose:"  # room left for the adapter's own prefix
@@ -99,12 +103,77 @@ def test_every_path_through_the_engine_reaches_a_full_result(
                 assert reason in result.text
             for heading in ("您可以从哪一级报起", "官方授权", "来源", "接下来您可以"):
                 assert heading in result.text
+            check_result_stays_inside_the_articles(flow, out.state.answers, result)
+            closed = closed_view(result_html(result))
+            assert phone_lines(closed) <= RESULT_MAX_LINES, closed
             continue
         assert out.kind == "step" and out.step is not None
         assert out.step.number <= out.step.total
         for option in out.step.options:
             todo.append(engine.choose(out.state, option.id))
     assert results == sum(1 for _ in flow.paths())
+
+
+RESULT_MAX_LINES = 15  # phone lines of the result before its details are expanded
+DISCLAIMER = "两篇文章没有直接说谁该考哪个证"
+
+
+def check_result_stays_inside_the_articles(
+    flow: Flow, answers: Mapping[str, str], result: ChoiceResult
+) -> None:
+    """The reasons listed under 依据您的回答 back the recommendation; the summary says that the
+    articles do not say who should take which; under 18 it says to wait."""
+    options = [flow.steps[s].option(o) for s, o in answers.items()]
+    rec = result.recommendation
+    backing = (
+        result.details.split(REASONS_HEADING, 1)[1].split("\n\n")[0]
+        if (REASONS_HEADING in result.details)
+        else ""
+    )
+    for option in options:
+        assert option is not None
+        if option.reason is None or option.reason.text not in backing:
+            continue
+        ims, amo = option.weights["ims"], option.weights["amo"]
+        if rec == "both":
+            assert ims != amo, (answers, option.id)
+        else:
+            other = "amo" if rec == "ims" else "ims"
+            assert option.weights[rec] > option.weights[other], (answers, option.id)
+    assert DISCLAIMER in result.summary
+    if answers.get("age") == "minor":
+        assert result.summary.splitlines()[1].startswith("您还不满18周岁，先等满18周岁再报")
+
+
+def test_no_weight_the_articles_do_not_support(flow: Flow) -> None:
+    # The 2023 article gives both the same threshold, and says 新媒体运营 pays less than
+    # 直播带货 while calling 全媒体运营师 its upgrade: neither favours a certificate.
+    for step, option in (("background", "newmedia"), ("priority", "entry")):
+        found = flow.steps[step].option(option)
+        assert found is not None and found.weights == {"ims": 0, "amo": 0}, option
+
+
+def test_every_text_of_the_flow_dates_the_article_it_quotes(flow: Flow) -> None:
+    texts = [o.reason.text for s in flow.steps.values() for o in s.options if o.reason]
+    texts += [o.notice.text for s in flow.steps.values() for o in s.options if o.notice]
+    r = flow.result
+    texts += [t.text for t in (*r.headlines.values(), r.decide, r.register, r.caution)]
+    texts += [t.text for t in (*r.notes, *r.extra_reasons)]
+    for text in texts:
+        assert not re.search(r"20(22|23)年的文章", text), text  # a year alone is not a date
+        assert "36氪的文章" not in text, text
+
+
+def test_content_work_with_pay_first_is_not_told_all_media_operator_for_pay(
+    engine: ChooseEngine,
+) -> None:
+    # Content work leans to 全媒体运营师, pay to 互联网营销师, a new-media background to neither.
+    out = walk(engine, "2", "1", "新媒体", "收入高", "1", "3", "4")
+    result = out.result
+    assert result is not None and result.recommendation == "both"
+    assert result.scores == {"ims": 3, "amo": 5}
+    assert "分不出高下" in result.summary and "怎么决定：" in result.details
+    assert "文章没有说做新媒体的人该考哪一个" in result.details
 
 
 # --- personas --------------------------------------------------------------------------------
@@ -143,8 +212,8 @@ def test_undecided_student_gets_both_with_a_way_to_decide(engine: ChooseEngine) 
     out = walk(engine, "还没想好", "在校学生或刚毕业", "说不上来", "已满18周岁", "3", "还没想过")
     result = out.result
     assert result is not None and result.recommendation == "both"
-    assert "两个都适合，可以这样决定……" in result.text
-    assert "选互联网营销师" in result.text and "选全媒体运营师" in result.text
+    assert "两个证分不出高下" in result.summary and "怎么决定：" in result.details
+    assert "更想卖货" in result.details and "更想做内容策划" in result.details
     assert len(result.reasons) >= 2
     assert any("90后" in r for r in result.reasons)
 
@@ -155,7 +224,7 @@ def test_close_scores_give_both_rather_than_a_coin_toss(engine: ChooseEngine) ->
     result = out.result
     assert result is not None and result.scores == {"ims": 2, "amo": 0}
     assert result.recommendation == "both"
-    assert "两个都适合，可以这样决定……" in result.text
+    assert "两个证分不出高下" in result.summary and "怎么决定：" in result.details
 
 
 def test_under_18_is_told_neither_source_lets_them_register_yet(engine: ChooseEngine) -> None:
@@ -163,7 +232,10 @@ def test_under_18_is_told_neither_source_lets_them_register_yet(engine: ChooseEn
     result = out.result
     assert result is not None
     assert result.notices and "还不满18周岁" in result.notices[0]
-    assert result.text.index("还不满18周岁") < result.text.index("依据您的回答")
+    # the headline says to wait, not that both fit
+    headline = result.summary.splitlines()[1]
+    assert headline.startswith("您还不满18周岁，先等满18周岁再报") and "2023年1月" in headline
+    assert "都适合" not in result.text and "分不出高下" not in headline
     ims_2023 = next(a for a in result.levels["ims"] if a.source.key == "sdzsb_2023")
     assert ims_2023.start.startswith("现在还不能报")
     assert result.levels["amo"][0].start.startswith("现在还不能报")

@@ -24,12 +24,17 @@ def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
 def test_ask_prints_the_answer_with_its_source() -> None:
     out = run("ask", "互联网营销师工资多少").stdout
     assert "12.8" in out and "职工集" in out
-    assert "来源" in out and "http://www.sdzsb8.cn/baike/72315.html" in out
+    assert out.startswith("互联网营销师平均工资¥12.8K")  # the direct answer first
+    assert "来源：山东专升本信息网，2023-01-18" in out
 
 
 def test_ask_json_contract() -> None:
     result = json.loads(run("ask", "--json", "全媒体运营师有几个等级").stdout)
     assert set(result) == KEYS
+    # the whole reply: lead, detail and source line
+    assert result["answer"].startswith("全媒体运营师分三个等级：初级、中级、高级。")
+    assert "没有写中级、高级的具体要求" in result["answer"]
+    assert "来源：山东专升本信息网，2023-01-18" in result["answer"]
     assert result["entry_id"] == "amo.levels"
     assert 0 <= result["score"] <= 100
     assert all(set(s) == {"entry_id", "question"} for s in result["suggestions"])

@@ -75,7 +75,7 @@ def test_topic_without_certificate_answers_both_side_by_side(matcher: Matcher) -
 def test_salary_without_certificate_gives_both_figures(matcher: Matcher) -> None:
     reply = matcher.ask("工资多少")
     assert reply.kind == "both"
-    text = " ".join(e.answer for e in reply.entries)
+    text = " ".join(e.lead for e in reply.entries)
     assert "12.8" in text and "6.2" in text
 
 

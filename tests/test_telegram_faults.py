@@ -173,7 +173,7 @@ async def test_html_telegram_cannot_parse_is_sent_again_as_plain_text(
     assert "can't parse entities" in attempts[0].description
     assert "parse_mode" not in attempts[1].params  # the second try is plain text
     # The person gets the whole answer, its link spelled out, and its buttons.
-    assert reply.text.startswith("提示 互联网营销师工资多少？") and "¥12.8K" in reply.text
+    assert reply.text.startswith("提示 互联网营销师平均工资") and "¥12.8K" in reply.text
     assert "(http://www.sdzsb8.cn/baike/72315.html)" in reply.text
     assert reply.button("👍")
     assert len(lines(caplog, "could not parse the HTML of a sendMessage")) == 1

@@ -33,7 +33,7 @@ def test_every_entry_renders_as_valid_html(knowledge: Knowledge) -> None:
         reply = entry_reply(knowledge, entry)
         html = reply_text(knowledge, reply)
         plain = parse_html(html)
-        assert entry.answer in plain and "来源" in plain
+        assert plain.startswith(entry.lead) and entry.answer in plain and "来源：" in plain
         assert utf16_len(plain) <= 4096
 
 
@@ -66,9 +66,10 @@ def test_callback_data_fits_for_every_entry_and_every_flow_option(knowledge: Kno
         data(QUESTION, "x" * 70)
 
 
-def test_every_comparison_row_is_found_in_the_knowledge(knowledge: Knowledge) -> None:
+def test_every_comparison_row_names_entries_that_exist(knowledge: Knowledge) -> None:
     for row in ROWS:
-        assert row_html(knowledge, row) is not None, row.heading
+        assert row.facts and all(f in knowledge.by_id for f in row.facts), row.heading
+        parse_html(row_html(row))
     parse_html(compare_html(knowledge))
 
 

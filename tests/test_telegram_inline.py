@@ -49,7 +49,7 @@ async def test_a_keyword_finds_the_matching_answers(bot: BotDriver, knowledge: K
     first = results[0]
     entry = knowledge.by_id[first["id"]]
     assert first["title"] == entry.question
-    assert first["description"] == entry.answer.splitlines()[0][:80]
+    assert first["description"] == entry.lead  # the direct answer, at most 80 characters
     text = parse_html(first["input_message_content"]["message_text"])
     assert text.startswith(entry.question) and "来源" in text
     assert entry.answer.splitlines()[-1] in text  # the full answer, not just its first line

@@ -20,7 +20,7 @@ from ..conversation import Command, Press
 from ..parts import Part
 from .common import CHOOSE, App, CallbackContext, Services, payload
 from .dialog import converse, renderer
-from .html import bold, esc
+from .html import bold, esc, expandable, source_line_html
 
 
 def step_html(view: StepView, lead: str = "") -> str:
@@ -31,10 +31,21 @@ def step_html(view: StepView, lead: str = "") -> str:
 
 
 def result_html(result: ChoiceResult) -> str:
-    """The result, its 【…】 headings in bold."""
-    lines = result.text.splitlines()
+    """The result: its summary, then the reasons, levels and caveats in an expandable quote,
+    then one source line; 【…】 headings in bold. What to do next is on the buttons."""
+
+    def lines(text: str) -> str:
+        return "\n".join(
+            bold(line) if line.startswith("【") and line.endswith("】") else esc(line)
+            for line in text.splitlines()
+        )
+
     return "\n".join(
-        bold(line) if line.startswith("【") and line.endswith("】") else esc(line) for line in lines
+        [
+            lines(result.summary),
+            expandable(lines(result.details)),
+            source_line_html(list(result.sources)),
+        ]
     )
 
 

@@ -1,149 +1,116 @@
 """/compare and the 两证对比 button: the two certificates side by side, built for a phone.
 
-Every line is taken from a knowledge entry (its first sentence, or its bullet for one
-certificate), so the comparison says nothing the entries do not. A row whose sentence cannot be
-found (the knowledge changed) is left out and logged; a test checks that all rows are found.
+Each row is a short line per certificate (or one line for both), written for a phone screen
+of about 35 characters, and names the knowledge entries it is drawn from. A test checks that
+every number in a row appears in those entries (or in their sources' dates), and that each
+figure or rule that only one article gives is dated, so the card says nothing the entries do not.
 """
 
 from __future__ import annotations
 
-import logging
-import re
 from dataclasses import dataclass
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from ..conversation import Command, Press
-from ..knowledge import CERTS, Entry, Knowledge
+from ..knowledge import CERTS, Knowledge
 from ..parts import Part
 from ..render import sources_of
 from .common import COMPARE, App, CallbackContext, Services
 from .dialog import converse, renderer
-from .html import bold, citation, esc, italic
-
-logger = logging.getLogger(__name__)
+from .html import bold, esc, source_line_html
 
 MARKS = {"ims": "🟠", "amo": "🔵"}
 TITLE = "📊 {ims} vs {amo}"
-INTRO = "按两篇文章整理的要点。想看完整说法，点下面的按钮。"
-CAVEAT = "⚠️ 数字和规定都是文章发布时（{dates}）的情况，之后可能有变化，报考前请向官方授权机构确认。"
-_ATTRIBUTION = re.compile(r"^据[^，。]{0,30}的文章，")
+LEGEND = "🟠 {ims}　🔵 {amo}"
+CAVEAT = "⚠️ 都是文章发布时的情况，报考前请向官方授权的机构确认。"
 
 
 @dataclass(frozen=True)
 class Row:
-    """One aspect: per-certificate lines (entry id, bullet label or None for the lead), a line
-    shared by both, and a note in italics."""
+    """One aspect: a heading (with a note, e.g. whose figures), a line per certificate or one
+    line for both, and the entries it is drawn from (for its sources and the check)."""
 
     heading: str
-    each: tuple[tuple[str, str | None], ...] = ()  # (entry id, bullet label), in CERTS order
-    shared: tuple[str, str | None] | None = None
-    note: tuple[str, str] | None = None  # (entry id, a word the note line contains)
-    note_first: bool = False  # the note introduces the lines ("下面是…")
+    facts: tuple[str, ...]
+    ims: str = ""
+    amo: str = ""
+    shared: str = ""  # one line for both, after the heading
+    note: str = ""  # after the heading, in brackets: the source and its date, a caveat
 
 
 ROWS = (
     Row(
-        "💰 工资",
-        each=(("compare.salary", "互联网营销师"), ("compare.salary", "全媒体运营师")),
-        note=("compare.salary", "职工集"),
+        "💰 平均工资",
+        ("compare.salary",),
+        ims="¥12.8K，10K-15K的人最多",
+        amo="¥6.2K，6K-8K的人最多",
+        note="2023年1月的文章，职工集数据，仅供参考",
     ),
-    Row("🧩 做什么", each=(("ims.definition", None), ("amo.definition", None))),
-    Row("👥 工种", each=(("ims.duties", None), ("amo.duties", None))),
-    Row("📶 等级", each=(("ims.levels", None), ("amo.levels", None))),
-    Row("🏢 发证单位", each=(("ims.issuer", None), ("amo.issuer", None))),
-    Row("📝 怎么报名", shared=("both.registration", None)),
-    Row("✅ 报考条件", shared=("compare.suitability", "门槛")),
+    Row(
+        "🧩 做什么",
+        ("ims.definition", "amo.definition"),
+        ims="为企业产品做多平台营销推广",
+        amo="对信息做加工、分发、传播等运营",
+    ),
+    Row(
+        "👥 工种",
+        ("ims.duties", "amo.duties"),
+        ims="选品员、直播销售员、视频创推员、平台管理员",
+        amo="文章没有分工种，只列了五项职责",
+    ),
+    Row(
+        "📶 等级",
+        ("ims.levels", "amo.levels"),
+        ims="五个（平台管理员三个，2022年2月的文章）",
+        amo="三个：初级、中级、高级",
+    ),
+    Row(
+        "🏢 颁证单位",
+        ("ims.issuer", "amo.issuer"),
+        ims="中国轻工业联合会",
+        amo="国家广播电影电视总局广播影视人才交流中心",
+    ),
+    Row(
+        "📝 报名",
+        ("both.registration",),
+        shared="都只能通过官方授权的机构，个人不能直接报（2023年1月的文章）",
+    ),
+    Row(
+        "✅ 报考条件",
+        ("ims.eligibility", "amo.eligibility"),
+        shared=(
+            "2023年1月的文章说两证都不限学历经验，满18周岁可报初级；"
+            "2022年2月的文章给🟠按级列了学历和经验要求"
+        ),
+    ),
     Row(
         "🎯 适合谁",
-        each=(("compare.suitability", "互联网营销师"), ("compare.suitability", "全媒体运营师")),
-        note=("compare.suitability", "没有直接说"),
-        note_first=True,
+        ("compare.suitability",),
+        shared="文章没有直接说；按工作内容看，想卖货偏🟠，想做内容和运营偏🔵",
     ),
 )
 
 
-def lead(entry: Entry) -> str:
-    """The entry's first sentence, without the "据…的文章，" the sources block already gives."""
-    first = entry.answer.splitlines()[0].strip()
-    return _ATTRIBUTION.sub("", first)
-
-
-def bullet(entry: Entry, label: str) -> str | None:
-    """The text of the entry's bullet "• <label>：…", if it has one."""
-    for line in entry.answer.splitlines():
-        line = line.strip()
-        if line.startswith(f"• {label}："):
-            return line[len(f"• {label}：") :]
-    return None
-
-
-def note_line(entry: Entry, word: str) -> str | None:
-    """The entry's line containing ``word``, without brackets."""
-    for line in entry.answer.splitlines():
-        if word in line:
-            return line.strip().strip("（）()")
-    return None
-
-
-def _piece(knowledge: Knowledge, entry_id: str, label: str | None) -> str | None:
-    entry = knowledge.by_id.get(entry_id)
-    if entry is None:
-        return None
-    return lead(entry) if label is None else bullet(entry, label)
-
-
-def _cert_line(cert: str, text: str) -> str:
-    """A line for one certificate: its mark, and its name in bold (added when not leading)."""
-    name = CERTS[cert]
-    body = esc(text[len(name) :]) if text.startswith(name) else "：" + esc(text)
-    return f"{MARKS[cert]} {bold(name)}{body}"
-
-
-def row_html(knowledge: Knowledge, row: Row) -> tuple[str, set[str]] | None:
-    """One row as HTML with the entry ids it used, or None when a piece is missing."""
-    lines = [bold(row.heading)]
-    used: set[str] = set()
-    for cert, (entry_id, label) in zip(CERTS, row.each, strict=False):
-        text = _piece(knowledge, entry_id, label)
-        if text is None:
-            return None
-        lines.append(_cert_line(cert, text))
-        used.add(entry_id)
-    if row.shared is not None:
-        text = _piece(knowledge, *row.shared)
-        if text is None:
-            return None
-        lines.append(esc(text))
-        used.add(row.shared[0])
-    if row.note is not None:
-        entry = knowledge.by_id.get(row.note[0])
-        note = note_line(entry, row.note[1]) if entry else None
-        if note is None:
-            return None
-        lines.insert(1 if row.note_first else len(lines), italic(note))
-    return "\n".join(lines), used
+def row_html(row: Row) -> str:
+    """One row as HTML: the heading in bold, then its lines."""
+    head = bold(row.heading) + (f"（{esc(row.note)}）" if row.note else "")
+    if row.shared:
+        return f"{head}：{esc(row.shared)}"
+    lines = [head]
+    lines += [f"{MARKS[c]} {esc(text)}" for c, text in (("ims", row.ims), ("amo", row.amo))]
+    return "\n".join(lines)
 
 
 def compare_html(knowledge: Knowledge) -> str:
-    """The whole comparison: rows, caveat with the articles' dates, and the sources."""
-    parts = [bold(TITLE.format(**CERTS)) + "\n" + esc(INTRO)]
-    used: set[str] = set()
-    for row in ROWS:
-        built = row_html(knowledge, row)
-        if built is None:
-            logger.warning(
-                "Comparison row %r left out: its sentence is not in the knowledge", row.heading
-            )
-            continue
-        parts.append(built[0])
-        used |= built[1]
-    entries = tuple(knowledge.by_id[i] for i in sorted(used))
-    sources = sources_of(knowledge, entries)
-    parts.append(esc(CAVEAT.format(dates="、".join(s.date for s in sources))))
-    parts.append(bold("来源") + "\n" + "\n".join(citation(s) for s in sources))
-    return "\n\n".join(parts)
+    """The whole comparison: title, legend, rows, caveat and one source line."""
+    parts = [bold(TITLE.format(**CERTS)), esc(LEGEND.format(**CERTS))]
+    parts += [row_html(row) for row in ROWS]
+    entries = tuple(knowledge.by_id[f] for row in ROWS for f in row.facts if f in knowledge.by_id)
+    parts.append(esc(CAVEAT))
+    parts.append(source_line_html(sources_of(knowledge, entries)))
+    return "\n".join(parts)
 
 
 @renderer("compare")

@@ -10,9 +10,18 @@ from __future__ import annotations
 import html
 import re
 
-from ..knowledge import CERTS, Entry, Knowledge, Source
+from ..knowledge import Knowledge, Source
 from ..matcher import Reply
-from ..render import EMPTY, GREETINGS, answer_body, fallback_text, sources_of
+from ..render import (
+    EMPTY,
+    GREETINGS,
+    SOURCE_LINE,
+    SOURCE_SEPARATOR,
+    answer_body,
+    fallback_text,
+    lead_text,
+    sources_of,
+)
 
 MAX_MESSAGE = 4096  # Telegram's limit for one message's text
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>")
@@ -39,39 +48,45 @@ def link(text: str, url: str) -> str:
     return f'<a href="{html.escape(url, quote=True)}">{esc(text)}</a>'
 
 
-def citation(source: Source) -> str:
-    """One source as a linked title with publisher and date."""
-    return f"• {link('《' + source.title + '》', source.url)}，{esc(source.publisher)}，{esc(source.date)}"
+def expandable(html_text: str) -> str:
+    """HTML (already escaped) in a quote Telegram shows collapsed until it is tapped."""
+    return f"<blockquote expandable>{html_text}</blockquote>"
 
 
-def title_of(knowledge: Knowledge, reply: Reply) -> str:
-    """The question the answer is for: the entry's own question, or the topic for both certs."""
-    entry = reply.entries[0]
-    if reply.kind == "both":
-        topic = knowledge.synonyms.topics.get(entry.topic)
-        label = topic.label if topic else entry.topic
-        return f"{'和'.join(CERTS.values())}：{label}"
-    return entry.question
+def source_line_html(sources: list[Source]) -> str:
+    """ "来源：<a>山东专升本信息网</a>，2023-01-18", each publisher linked to its article."""
+    linked = SOURCE_SEPARATOR.join(
+        f"{link(s.short_publisher, s.url)}，{esc(s.date)}" for s in sources
+    )
+    return esc(SOURCE_LINE.split("{", 1)[0]) + linked
 
 
 def answer_html(knowledge: Knowledge, reply: Reply) -> str:
-    """An answer (one entry, or both certificates side by side) with its sources."""
-    parts = [bold(title_of(knowledge, reply))]
+    """An answer: the lead, the detail folded in an expandable quote, and one source line.
+
+    Closed, the message is the lead, the first lines of the quote and the source line; the
+    certificate headings of a side-by-side answer are in bold.
+    """
+    parts = []
     if reply.note:
         parts.append(italic(reply.note))
     if reply.kind == "both":
-        parts.extend(
-            f"{bold('【' + CERTS[e.certs[0]] + '】')}\n{esc(e.answer)}" for e in reply.entries
-        )
+        parts.append("\n".join(_bold_label(esc(line)) for line in lead_text(reply).splitlines()))
+        detail = "\n".join(_bold_label(esc(line)) for line in answer_body(reply).splitlines())
     else:
-        parts.append(esc(answer_body(reply)))
-    parts.append(sources_html(knowledge, reply.entries))
-    return "\n\n".join(parts)
+        parts.append(esc(lead_text(reply)))
+        detail = esc(answer_body(reply))
+    parts.append(expandable(detail))
+    parts.append(source_line_html(sources_of(knowledge, reply.entries)))
+    return "\n".join(parts)
 
 
-def sources_html(knowledge: Knowledge, entries: tuple[Entry, ...]) -> str:
-    """The "来源" block for these entries."""
-    return bold("来源") + "\n" + "\n".join(citation(s) for s in sources_of(knowledge, entries))
+def _bold_label(line: str) -> str:
+    """A line's leading "【…】" certificate heading in bold."""
+    if line.startswith("【") and "】" in line:
+        head, _, rest = line.partition("】")
+        return f"<b>{head}】</b>{rest}"
+    return line
 
 
 def reply_html(knowledge: Knowledge, reply: Reply) -> str:

@@ -2,7 +2,7 @@
 
 Usage: in any chat's text box, type ``@<bot> 工资`` (or 报名, 区别, 全媒体运营师等级 ...); up to
 MAX_RESULTS answers appear, ranked by the matcher, each with its question as the title and the
-answer's first line below it. The chosen one is sent as the full answer with its source. With
+answer's lead below it. The chosen one is sent as the full answer with its source. With
 nothing typed after the name, the most asked topics are offered. Inline mode must be switched on
 once with @BotFather (/setinline).
 """
@@ -23,7 +23,7 @@ from telegram.ext import InlineQueryHandler
 
 from ..knowledge import Entry, Knowledge
 from .common import App, CallbackContext, entry_reply, services
-from .html import MAX_MESSAGE, answer_html
+from .html import MAX_MESSAGE, answer_html, bold
 
 MAX_RESULTS = 10
 CACHE_SECONDS = 300  # the answers only change with the knowledge; Telegram may reuse them
@@ -48,19 +48,21 @@ def _length(text: str) -> int:
 
 
 def message_html(knowledge: Knowledge, entry: Entry) -> str:
-    """The answer with its sources as one message; a long answer loses its last lines first."""
-    html = answer_html(knowledge, entry_reply(knowledge, entry))
+    """The question in bold (the chat it lands in never saw it asked), then the answer with its
+    source line, as one message; a long answer loses its last lines first."""
+    title = bold(entry.question) + "\n"
+    html = title + answer_html(knowledge, entry_reply(knowledge, entry))
     lines = entry.answer.splitlines()
     while _length(html) > MAX_MESSAGE and lines:
         lines.pop()
         shortened = dataclasses.replace(entry, answer="\n".join([*lines, CUT]))
-        html = answer_html(knowledge, entry_reply(knowledge, shortened))
+        html = title + answer_html(knowledge, entry_reply(knowledge, shortened))
     return html
 
 
 def first_line(entry: Entry) -> str:
-    """The answer's first line, short enough for a result's description."""
-    line = entry.answer.strip().splitlines()[0] if entry.answer.strip() else entry.question
+    """The answer's lead, short enough for a result's description."""
+    line = entry.lead or entry.question
     return line if len(line) <= DESCRIPTION_CHARS else line[: DESCRIPTION_CHARS - 1] + "…"
 
 

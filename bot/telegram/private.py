@@ -14,7 +14,7 @@ from ..conversation import Command, Press, Text
 from ..knowledge import CERTS, Knowledge
 from ..matcher import Reply
 from ..parts import Part, reply_buttons
-from ..render import RELATED_HEADING, SUGGEST_HEADING
+from ..render import SUGGEST_HEADING
 from .common import (
     QUESTION,
     App,
@@ -30,7 +30,8 @@ BOTH = "和".join(CERTS.values())
 WELCOME = (
     "{hello}我是{both}的考证咨询助手。\n\n"
     "我可以帮您：\n"
-    "• 回答这两个证书的问题：工资待遇、报考条件、等级、报名方式和费用、发证单位、前景……\n"
+    "• 回答这两个证书的问题：工资待遇、报考条件、等级、报名方式、发证单位、前景……"
+    "（费用只有互联网营销师的一个报价）\n"
     "• 把两个证书放在一起对比\n"
     "• 问您几个小问题，帮您选更适合的那个\n\n"
     "直接打字提问就行，比如“互联网营销师工资多少”。"
@@ -76,12 +77,11 @@ def reply_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 
 
 def reply_text(knowledge: Knowledge, reply: Reply) -> str:
-    """The HTML text of a reply, with the heading for its buttons."""
+    """The HTML text of a reply, with the heading for its guesses. An answer's related questions
+    need none: the closed answer is its lead, its source line and the buttons."""
     text = reply_html(knowledge, reply)
     if reply.kind == "fallback" and reply.suggestions:
         text += "\n\n" + bold(SUGGEST_HEADING)
-    elif reply.kind in ("answer", "both") and reply.suggestions:
-        text += "\n\n" + bold(RELATED_HEADING)
     return text
 
 

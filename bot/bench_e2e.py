@@ -51,17 +51,16 @@ def _bot_process(base_url: str, data_dir: str, knowledge_dir: str, report: Conne
     from .settings import load_settings
     from .telegram import logs
     from .telegram.app import build_application
-    from .telegram.limits import ApiLimiter
 
     env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": base_url, "DATA_DIR": data_dir}
     settings = load_settings(env, env_file=None)
     logs.protect(settings.token)
     logs.configure(logging.WARNING)
     knowledge = load_knowledge(knowledge_dir)
-    app = build_application(settings, knowledge, load_flow(knowledge_dir, knowledge))
-    limiter = app.bot.rate_limiter
-    assert isinstance(limiter, ApiLimiter)
-    limiter.throttle = False  # the fake server has no flood limits to keep to
+    # throttle=False: the fake server has no flood limits to keep to.
+    app = build_application(
+        settings, knowledge, load_flow(knowledge_dir, knowledge), throttle=False
+    )
     signed_in = app.post_init
 
     async def ready(application: Any) -> None:

@@ -162,10 +162,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         # With stdin closed (a service without a terminal) sys.stdin is None: end of input.
         return run_chat(knowledge, stdin=sys.stdin or io.StringIO(), flow=flow)
 
-    from telegram.error import InvalidToken
+    from telegram.error import InvalidToken, NetworkError
 
     from .storage import StorageError
-    from .telegram.app import run
+    from .telegram.app import SignInError, run
 
     try:
         run(settings, knowledge, flow)
@@ -181,6 +181,16 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    except SignInError as exc:
+        print(
+            f"配置错误：读不懂 {settings.api_base_url} 对登录（getMe）的回答，"
+            f"请检查 TELEGRAM_API_BASE_URL 是否指向 Bot API 服务器（{exc}）",
+            file=sys.stderr,
+        )
+        return 2
+    except NetworkError as exc:  # before sign-in: Telegram out of reach; a restart may help
+        print(f"无法启动：连不上 Telegram（{exc}）", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -93,9 +93,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_kb(args: argparse.Namespace) -> int:
-    from .kbcheck import check
+    from .tools.kbcheck import check
 
-    return check(args.knowledge)
+    return check(load_or_exit(args.knowledge), args.knowledge)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -106,11 +106,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     if args.e2e:
-        from .bench_e2e import run_e2e
+        from .tools.bench_e2e import run_e2e
 
         # Four times the questions of one measurement (2000 by default): a steadier p99.
         return run_e2e(args.knowledge, updates=args.queries * 4)
-    from .bench import run_bench
+    from .tools.bench import run_bench
 
     return run_bench(args.knowledge, entries=args.entries, queries=args.queries)
 

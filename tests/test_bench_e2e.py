@@ -8,6 +8,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.slow  # starts or kills bot processes
+
 
 def test_the_end_to_end_benchmark_completes_and_reports_its_figures() -> None:
     run = subprocess.run(

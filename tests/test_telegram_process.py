@@ -17,7 +17,10 @@ from typing import Any
 
 import httpx
 import pytest
-from fakebotapi import FakeBotAPI, Sent, settings_env
+
+from bot.tools.fakebotapi import FakeBotAPI, Sent, settings_env
+
+pytestmark = pytest.mark.slow  # starts or kills bot processes
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "555000111:AAE-process_test_token_zxcvbnmasdf"

@@ -1,8 +1,8 @@
 """``python -m bot bench --e2e``: the real bot, through the fake Bot API server, under load.
 
 The bot runs in its own process, exactly as ``build_application`` makes it, long-polling the fake
-server of ``tests/fakebotapi.py`` (so this needs the source checkout), with Telegram's own rate
-limits switched off (the fake server has none). This process plays the server and the people:
+server of ``fakebotapi.py``, with Telegram's own rate limits switched off (the fake server has
+none). This process plays the server and the people:
 each update comes from a different person, with a question as people type them.
 
 Two measurements:
@@ -19,23 +19,21 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import importlib
 import logging
 import multiprocessing
 import resource
 import signal
 import statistics
-import sys
 import tempfile
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from ..knowledge import load_knowledge
 from .bench import make_queries
-from .knowledge import load_knowledge
+from .fakebotapi import FakeBotAPI
 
-ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "100000001:AAE-e2e_benchmark_token_not_a_real_one"
 TARGET_RATE = 300.0  # updates a second offered in the latency measurement
 TARGETS = {"updates_per_s": 300.0, "p99_ms": 100.0, "peak_mb": 200.0}
@@ -47,10 +45,10 @@ def _bot_process(base_url: str, data_dir: str, knowledge_dir: str, report: Conne
     """The bot, in a child process: long polling until SIGTERM; then its peak memory."""
     from telegram import Update
 
-    from .choose import load_flow
-    from .settings import load_settings
-    from .telegram import logs
-    from .telegram.app import build_application
+    from ..choose import load_flow
+    from ..settings import load_settings
+    from ..telegram import logs
+    from ..telegram.app import build_application
 
     env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": base_url, "DATA_DIR": data_dir}
     settings = load_settings(env, env_file=None)
@@ -132,15 +130,12 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def _measure(knowledge_dir: str, updates: int) -> dict[str, float]:
-    sys.path.insert(0, str(ROOT / "tests"))
-    fake: Any = importlib.import_module("fakebotapi")  # the fake server lives with the tests
-
     knowledge = load_knowledge(knowledge_dir)
     questions = make_queries(knowledge, 500)
     context = multiprocessing.get_context("spawn")
     receive, report = context.Pipe(duplex=False)
     with tempfile.TemporaryDirectory(prefix="bench-e2e-") as data_dir:
-        async with fake.FakeBotAPI(TOKEN) as api:
+        async with FakeBotAPI(TOKEN) as api:
             load = Load(api, questions)
             bot = context.Process(
                 target=_bot_process, args=(api.base_url, data_dir, knowledge_dir, report)
@@ -192,9 +187,6 @@ async def _measure(knowledge_dir: str, updates: int) -> dict[str, float]:
 
 def run_e2e(knowledge_dir: Path | str, updates: int = 2000) -> int:
     """Measure, print the figures next to the targets; 1 when a target is missed."""
-    if not (ROOT / "tests" / "fakebotapi.py").exists():
-        print("需要源码目录里的 tests/fakebotapi.py（假 Bot API 服务器）。", file=sys.stderr)
-        return 2
     m = asyncio.run(_measure(str(knowledge_dir), updates))
     print("端到端：真实机器人 ↔ 假 Bot API 服务器（两个进程，关闭 Telegram 限速）")
     print(f"吞吐：{updates} 条更新同时到达，每秒处理 {m['updates_per_s']:.0f} 条")

@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint clean
+.PHONY: run test test-fast test-oldest lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -23,5 +23,17 @@ test: $(STAMP)
 	$(PY) -m bot kb check
 	$(PY) -m pytest -q
 
+# Locally, while working: everything but the tests that start or kill processes.
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not slow"
+
+# The suite on the lowest python-telegram-bot pyproject.toml allows, in its own environment.
+OLDEST_PTB := 22.2
+test-oldest:
+	$(PYTHON) -m venv .venv-oldest
+	.venv-oldest/bin/python -m pip install --quiet -e '.[dev]' \
+		'python-telegram-bot[rate-limiter,webhooks]==$(OLDEST_PTB)'
+	.venv-oldest/bin/python -m pytest -q
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-oldest .pytest_cache .mypy_cache .ruff_cache

@@ -95,9 +95,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_kb(args: argparse.Namespace) -> int:
-    from .kbcheck import check
+    from .tools.kbcheck import check
 
-    return check(args.knowledge)
+    return check(load_or_exit(args.knowledge), args.knowledge)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -114,11 +114,11 @@ def cmd_fit(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     if args.e2e:
-        from .bench_e2e import run_e2e
+        from .tools.bench_e2e import run_e2e
 
         # Four times the questions of one measurement (2000 by default): a steadier p99.
         return run_e2e(args.knowledge, updates=args.queries * 4)
-    from .bench import run_bench
+    from .tools.bench import run_bench
 
     return run_bench(args.knowledge, entries=args.entries, queries=args.queries)
 
@@ -170,10 +170,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         # With stdin closed (a service without a terminal) sys.stdin is None: end of input.
         return run_chat(knowledge, stdin=sys.stdin or io.StringIO(), flow=flow)
 
-    from telegram.error import InvalidToken
+    from telegram.error import InvalidToken, NetworkError
 
     from .storage import StorageError
-    from .telegram.app import run
+    from .telegram.app import SignInError, run
 
     try:
         run(settings, knowledge, flow)
@@ -189,6 +189,16 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    except SignInError as exc:
+        print(
+            f"配置错误：读不懂 {settings.api_base_url} 对登录（getMe）的回答，"
+            f"请检查 TELEGRAM_API_BASE_URL 是否指向 Bot API 服务器（{exc}）",
+            file=sys.stderr,
+        )
+        return 2
+    except NetworkError as exc:  # before sign-in: Telegram out of reach; a restart may help
+        print(f"无法启动：连不上 Telegram（{exc}）", file=sys.stderr)
+        return 1
     return 0
 
 

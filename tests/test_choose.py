@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
-from fakebotapi import closed_view, phone_lines
 
 from bot.choose import (
     CLOSE_MARGIN,
@@ -26,6 +25,7 @@ from bot.cli import main
 from bot.knowledge import Knowledge, KnowledgeError
 from bot.matcher import Matcher
 from bot.telegram.choose import result_html
+from bot.tools.fakebotapi import closed_view, phone_lines
 
 CALLBACK_LIMIT = 64  # bytes of Telegram callback_data
 CALLBACK_PREFIX = "choose:"  # room left for the adapter's own prefix
@@ -450,6 +450,7 @@ def test_too_many_options_and_duplicate_ids(kb_copy: Path, knowledge: Knowledge)
     assert any("duplicate option 'sell' of step 'direction'" in p for p in problems)
 
 
+@pytest.mark.slow
 def test_kb_check_fails_on_a_broken_flow(kb_copy: Path) -> None:
     _break(kb_copy, "        next: sell_focus\n", "        next: fees\n")
     done = subprocess.run(
@@ -506,6 +507,7 @@ def test_choose_bad_answers_exit_2_with_one_line(
     assert len(lines) == 1 and lines[0].startswith("错误：") and message in lines[0]
 
 
+@pytest.mark.slow
 def test_choose_error_has_no_traceback() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "bot", "choose", "--answers", "7"],

@@ -124,6 +124,7 @@ def test_unknown_topic_and_source(kb_copy: Path) -> None:
     assert any("unknown source 'blog_2024'" in p for p in problems)
 
 
+@pytest.mark.slow
 def test_kb_check_reports_problems_without_traceback(kb_copy: Path) -> None:
     _break(kb_copy / "entries" / "ims.yaml", "id: ims.price", "id: ims.salary")
     run = subprocess.run(
@@ -136,6 +137,7 @@ def test_kb_check_reports_problems_without_traceback(kb_copy: Path) -> None:
     assert "Traceback" not in run.stderr
 
 
+@pytest.mark.slow
 def test_kb_check_passes_on_shipped_knowledge() -> None:
     run = subprocess.run(
         [sys.executable, "-m", "bot", "kb", "check"], capture_output=True, text=True

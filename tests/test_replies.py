@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from fakebotapi import ApiError, closed_view, parse_html, phone_lines
 
 from bot.knowledge import LEAD_MAX_LENGTH, Entry, Knowledge, KnowledgeError, load_knowledge
 from bot.matcher import Matcher, Reply
@@ -21,6 +20,7 @@ from bot.render import render_text
 from bot.telegram.common import entry_reply
 from bot.telegram.compare import ROWS, compare_html
 from bot.telegram.private import reply_text
+from bot.tools.fakebotapi import ApiError, closed_view, parse_html, phone_lines
 
 ANSWER_MEDIAN, ANSWER_MAX = 6, 10
 COMPARE_MAX = 25

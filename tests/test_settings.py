@@ -177,6 +177,7 @@ def run_bot(cwd: Path, close_stdin: bool = False, **env: str) -> subprocess.Comp
         ("TELEGRAM_API_BASE_URL", "localhost:8081"),
     ],
 )
+@pytest.mark.slow
 def test_run_with_an_invalid_setting_exits_2_naming_it(
     tmp_path: Path, name: str, value: str
 ) -> None:
@@ -186,6 +187,7 @@ def test_run_with_an_invalid_setting_exits_2_naming_it(
     assert len(proc.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_run_reads_a_bad_value_from_env_file_too(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text("PORT=abc\n", encoding="utf-8")
     proc = run_bot(tmp_path)
@@ -193,6 +195,7 @@ def test_run_reads_a_bad_value_from_env_file_too(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("close_stdin", [False, True], ids=["empty stdin", "closed stdin"])
+@pytest.mark.slow
 def test_run_without_a_token_starts_the_terminal_chat(tmp_path: Path, close_stdin: bool) -> None:
     proc = run_bot(tmp_path, close_stdin=close_stdin)
     assert proc.returncode == 0, proc.stderr

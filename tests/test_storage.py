@@ -146,6 +146,7 @@ def test_a_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
         Storage.in_dir(tmp_path)
 
 
+@pytest.mark.slow
 def test_a_write_survives_kill_9(tmp_path: Path) -> None:
     script = (
         "import os, signal, sys\n"

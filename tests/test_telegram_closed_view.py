@@ -11,11 +11,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from fakebotapi import BotDriver, FakeBotAPI, Sent, phone_lines, settings_env
 
 from bot.knowledge import Knowledge
 from bot.settings import load_settings
 from bot.telegram.app import build_application
+from bot.tools.fakebotapi import BotDriver, FakeBotAPI, Sent, phone_lines, settings_env
 
 TOKEN = "123456789:AAF-test_token_for_the_fake_server_xyz"
 ALICE = FakeBotAPI.user(1001, "小王")

@@ -14,11 +14,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from fakebotapi import BotDriver, FakeBotAPI, Sent, settings_env
 
 from bot.knowledge import Knowledge
 from bot.settings import Settings, load_settings
 from bot.telegram.app import build_application
+from bot.tools.fakebotapi import BotDriver, FakeBotAPI, Sent, settings_env
 
 TOKEN = "123456789:AAF-test_token_for_the_fake_server_xyz"
 ALICE = FakeBotAPI.user(1001, "小王")

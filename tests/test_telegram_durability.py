@@ -29,13 +29,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakebotapi import BotDriver, FakeBotAPI, Sent, settings_env
 from test_telegram_process import BotProcess, until
 
 from bot.knowledge import Knowledge
 from bot.settings import load_settings
 from bot.storage import DB_NAME, Storage
 from bot.telegram.app import build_application
+from bot.tools.fakebotapi import BotDriver, FakeBotAPI, Sent, settings_env
+
+pytestmark = pytest.mark.slow  # starts or kills bot processes
 
 TOKEN = "606060606:AAF-durability_token_for_tests_zaqxsw"
 PEOPLE, GROUPS, KILLS = 20, 5, 3
@@ -272,7 +274,6 @@ async def test_kill_9_during_a_burst_loses_nothing_answered_and_answers_nothing_
     for chat_id, exchanges in by_chat.items():  # at most the one in flight per chat per kill
         assert sum(ex.lost for ex in exchanges) <= KILLS, (why, chat_id)
     print(f"durability: seed {seed}, {KILLS} kills, {lost} updates lost in flight, {took:.1f} s")
-    assert took < 60, (why, took)
     log = (tmp_path / "bot.log").read_text(encoding="utf-8")
     assert TOKEN.split(":")[1] not in log and "Traceback" not in log
 

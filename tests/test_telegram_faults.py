@@ -8,16 +8,15 @@ answers one update twice, and logs one line per fault: no traceback, never the t
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from fakebotapi import DROP, HANG, BotDriver, FakeBotAPI, Sent, start_bot
 from telegram.error import NetworkError
 
 from bot.knowledge import Knowledge
-from bot.telegram import errors, limits, private
+from bot.telegram import errors, limits, polling, private
+from bot.tools.fakebotapi import DROP, HANG, BotDriver, FakeBotAPI, Sent, start_bot
 
 TOKEN = "424242424:AAG-faults_token_for_tests_mnbvcxzlkj"
 ALICE = FakeBotAPI.user(5101, "小周")
@@ -109,15 +108,13 @@ async def test_a_hanging_get_updates_is_given_up_on_logged_and_polled_again(
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(errors, "POLL_SLACK", 0.5)  # the wait beyond the 1 s long poll
+    monkeypatch.setattr(polling, "POLL_SLACK", 0.5)  # the wait beyond the 1 s long poll
     driver = await start_bot(api, tmp_path, knowledge)
     try:
         await driver.say(ALICE, "/start")
         api.fail("getUpdates", HANG)  # the next poll never gets an answer
-        began = time.monotonic()
         update = api.message(ALICE, "互联网营销师证书谁发的")
         await driver.handled(update, timeout=20)
-        assert time.monotonic() - began < 10
         replies = sends_to(api, ALICE["id"])
         assert len(replies) == 2 and "中国轻工业联合会" in replies[-1]
     finally:
@@ -134,12 +131,11 @@ async def test_a_flood_limit_longer_than_the_retries_is_one_line_and_no_apology(
 ) -> None:
     api = bot.api
     api.fail("sendMessage", 429, retry_after=1, times=4)  # 1 try + 3 retries, all refused
-    began = time.monotonic()
     assert await bot.say(ALICE, "互联网营销师工资多少") == []
-    assert 3.0 <= time.monotonic() - began < 10
-    assert len(lines(caplog, "flood limit on sendMessage: waiting")) == 3
-    assert len(lines(caplog, "flood limit on sendMessage", "gave up after 3 retries")) == 1
-    assert not lines(caplog, "Rate limit hit after maximum")  # PTB's traceback line, replaced
+    assert [c.status for c in api.calls if c.method == "sendMessage"] == [429] * 4
+    assert len(lines(caplog, "flood limit on sendMessage: asked to wait 1.0 s")) == 4
+    # PTB's AIORateLimiter gives up after its retries: one line, its traceback made one line.
+    assert len(lines(caplog, "Rate limit hit after maximum of 3 retries", "RetryAfter")) == 1
     assert sends_to(api, ALICE["id"]) == []  # no apology into the same flood limit
     # Once Telegram lets the bot write again, the next question is answered as usual.
     assert "¥6.2K" in only(await bot.say(ALICE, "全媒体运营师工资多少")).text
@@ -150,10 +146,10 @@ async def test_a_very_long_flood_wait_is_not_waited_for(
 ) -> None:
     monkeypatch.setattr(limits, "MAX_WAIT", 1.0)  # 60 s in production; the test stays short
     bot.api.fail("sendMessage", 429, retry_after=3)
-    began = time.monotonic()
     assert await bot.say(ALICE, "互联网营销师工资多少") == []
-    assert time.monotonic() - began < 2
-    assert len(lines(caplog, "asked to wait 3 s; gave up after 0 retries")) == 1
+    assert [c.status for c in bot.api.calls if c.method == "sendMessage"] == [429]  # no retry
+    assert len(lines(caplog, "asked to wait 3 s, more than 1 s; gave up")) == 1
+    assert not lines(caplog, "Rate limit hit")  # never waited for
     assert "¥12.8K" in only(await bot.say(ALICE, "互联网营销师工资多少")).text
 
 
@@ -221,7 +217,7 @@ async def test_an_unanswered_last_poll_at_shutdown_is_one_line(
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(errors, "POLL_SLACK", 0.3)
+    monkeypatch.setattr(polling, "POLL_SLACK", 0.3)
     driver = await start_bot(api, tmp_path, knowledge)
     await driver.say(ALICE, "/start")
     api.fail("getUpdates", HANG)  # the getUpdates that confirms the last updates, at shutdown

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakebotapi import BOT_USERNAME, BotDriver, FakeBotAPI, Sent, settings_env
 
 from bot.knowledge import Knowledge
 from bot.settings import Settings, load_settings
 from bot.telegram.app import build_application
+from bot.tools.fakebotapi import BOT_USERNAME, BotDriver, FakeBotAPI, Sent, settings_env
 
 TOKEN = "123456789:AAG-group_token_for_the_fake_server_qq"
 GROUP_ID = -1001234567890

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakebotapi import BOT_USERNAME, BotDriver, FakeBotAPI, settings_env
 from test_telegram_group import Clock
 
 from bot.knowledge import Knowledge
 from bot.settings import load_settings
 from bot.telegram.app import build_application
+from bot.tools.fakebotapi import BOT_USERNAME, BotDriver, FakeBotAPI, settings_env
 
 TOKEN = "123456789:AAS-simulation_token_for_the_fake_xx"
 GROUP_ID = -1002223334445

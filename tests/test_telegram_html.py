@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from fakebotapi import ApiError, parse_html, utf16_len
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +13,7 @@ from bot.telegram.common import FEEDBACK, QUESTION, data, entry_reply
 from bot.telegram.compare import ROWS, compare_html, row_html
 from bot.telegram.html import bold, esc, reply_html, split_html
 from bot.telegram.private import reply_keyboard, reply_text
+from bot.tools.fakebotapi import ApiError, parse_html, utf16_len
 
 
 def test_escaping_makes_user_text_literal() -> None:

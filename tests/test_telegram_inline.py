@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakebotapi import BotDriver, FakeBotAPI, parse_html, start_bot
 
 from bot.knowledge import Knowledge
+from bot.tools.fakebotapi import BotDriver, FakeBotAPI, parse_html, start_bot
 
 TOKEN = "123456789:AAI-inline_token_for_the_fake_server"
 ALICE = FakeBotAPI.user(1001, "小王")

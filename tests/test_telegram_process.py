@@ -17,7 +17,10 @@ from typing import Any
 
 import httpx
 import pytest
-from fakebotapi import FakeBotAPI, Sent, settings_env
+
+from bot.tools.fakebotapi import FakeBotAPI, Sent, settings_env
+
+pytestmark = pytest.mark.slow  # starts or kills bot processes
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "555000111:AAE-process_test_token_zxcvbnmasdf"
@@ -203,3 +206,21 @@ async def test_a_token_telegram_refuses_exits_2(api: FakeBotAPI, tmp_path: Path)
     assert "TELEGRAM_BOT_TOKEN 被 Telegram 拒绝" in output
     assert "a_token_the_server_does_not_know" not in output
     api.calls.clear()  # its 401s were the point
+
+
+async def test_a_sign_in_answer_the_library_cannot_read_exits_2(
+    api: FakeBotAPI, tmp_path: Path
+) -> None:
+    # JSON, but not a user. (An answer that is not JSON at all, such as a proxy's page, is a
+    # TelegramError, which PTB's bootstrap retries as it does a network error.)
+    api.fail("getMe", 200, body='{"ok": true, "result": {"id": 1}}')
+    bot = BotProcess(settings_env(api, tmp_path / "data"), tmp_path, tmp_path / "bot.log")
+    await bot.start()
+    assert await bot.exited() == 2
+    output = bot.output()
+    assert "配置错误：读不懂" in output and "getMe" in output
+    assert "Traceback" not in output
+    # One line says what is wrong; nothing else above INFO.
+    problems = [line for line in output.splitlines() if " INFO " not in line]
+    assert len(problems) == 1, output
+    assert TOKEN not in output

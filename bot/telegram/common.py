@@ -10,14 +10,15 @@ its 帮我选 button becomes a link to the private chat.
 
 from __future__ import annotations
 
+import logging
 import time
-import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import (
+    Bot,
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -26,10 +27,9 @@ from telegram import (
     ReplyParameters,
     Update,
 )
-from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, EndPointNotFound, InvalidToken
+from telegram.constants import ChatType
+from telegram.error import BadRequest
 from telegram.ext import Application, ContextTypes
-from telegram.warnings import PTBUserWarning
 
 from ..choose import ChooseEngine
 from ..knowledge import Entry, Knowledge
@@ -44,11 +44,10 @@ from ..parts import QUESTION as QUESTION
 from ..parts import entry_reply as entry_reply
 from ..settings import Settings
 from ..storage import Storage
-from .html import esc, split_html
+from .html import esc, is_parse_error, plain_text, split_html
 
-# send_html calls do_api_request("sendMessage") on purpose (see there); PTB warns each time that
-# send_message exists.
-warnings.filterwarnings("ignore", message=r"Please use 'Bot\.sendMessage'", category=PTBUserWarning)
+logger = logging.getLogger(__name__)
+
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # as the application's Defaults say
 
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -219,6 +218,46 @@ def thread_of(message: Message) -> int | None:
     return message.message_thread_id if message.is_topic_message else None
 
 
+async def send_to(
+    bot: Bot,
+    chat_id: int,
+    text: str,
+    keyboard: InlineKeyboardMarkup | None = None,
+    *,
+    thread: int | None = None,
+    reply_to: ReplyParameters | None = None,
+) -> Message:
+    """Send one HTML message (the application's Defaults: HTML, no link preview): every message
+    the bot sends goes through here. The message sent.
+
+    If Telegram cannot parse the HTML (a mistake in our markup), it is sent once more as plain
+    text: the mistake costs the formatting, not the answer.
+    """
+    try:
+        return await bot.send_message(
+            chat_id,
+            text,
+            reply_markup=keyboard,
+            message_thread_id=thread,
+            reply_parameters=reply_to,
+        )
+    except BadRequest as exc:
+        if not is_parse_error(exc):
+            raise
+        logger.warning(
+            "Telegram could not parse the HTML of a sendMessage (%s); sending it as plain text",
+            exc.message,
+        )
+    return await bot.send_message(
+        chat_id,
+        plain_text(text),
+        parse_mode=None,
+        reply_markup=keyboard,
+        message_thread_id=thread,
+        reply_parameters=reply_to,
+    )
+
+
 async def send_html(
     message: Message,
     text: str,
@@ -239,27 +278,15 @@ async def send_html(
     sent = message.message_id
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
-        params: dict[str, Any] = {
-            "chat_id": message.chat_id,
-            "text": part,
-            "parse_mode": ParseMode.HTML,
-            "link_preview_options": NO_PREVIEW,
-            "reply_markup": keyboard if last else None,
-            "message_thread_id": thread_of(message),
-            "reply_parameters": reply_to if i == 0 else None,
-        }
-        # The same request as bot.send_message, through the limiter and the error handling,
-        # but the answer stays a dict: turning it back into a Message, every button included,
-        # cost a sixth of the CPU of an answer, for the one number used here.
-        try:
-            result = await bot.do_api_request("sendMessage", api_kwargs=params)
-        except EndPointNotFound as exc:
-            # do_api_request's name for Telegram refusing the token (401/404): say it as
-            # send_message would have.
-            if isinstance(exc.__cause__, InvalidToken):
-                raise exc.__cause__ from None
-            raise
-        sent = int(result["message_id"])
+        result = await send_to(
+            bot,
+            message.chat_id,
+            part,
+            keyboard if last else None,
+            thread=thread_of(message),
+            reply_to=reply_to if i == 0 else None,
+        )
+        sent = result.message_id
     return sent
 
 
@@ -271,10 +298,20 @@ async def edit_html(
     message = query.message
     if keyboard is not None and isinstance(message, Message) and is_group(message):
         keyboard = group_keyboard(keyboard, owner_of(message), query.get_bot().username)
+    markup = keyboard if len(parts) == 1 else None
     try:
-        await query.edit_message_text(parts[0], reply_markup=keyboard if len(parts) == 1 else None)
+        await query.edit_message_text(parts[0], reply_markup=markup)
     except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
+        if is_parse_error(exc):
+            logger.warning(
+                "Telegram could not parse the HTML of an editMessageText (%s); "
+                "sending it as plain text",
+                exc.message,
+            )
+            await query.edit_message_text(
+                plain_text(parts[0]), parse_mode=None, reply_markup=markup
+            )
+        elif "not modified" not in str(exc).lower():
             raise
     if len(parts) > 1 and isinstance(message, Message):
         await send_html(message, "\n\n".join(parts[1:]), keyboard)
@@ -309,6 +346,4 @@ async def answer_expired(update: Update, context: CallbackContext) -> None:
     if isinstance(message, Message):
         await send_html(message, esc(EXPIRED), menu_keyboard())
     elif update.effective_user is not None:
-        await query.get_bot().send_message(
-            update.effective_user.id, esc(EXPIRED), reply_markup=menu_keyboard()
-        )
+        await send_to(query.get_bot(), update.effective_user.id, esc(EXPIRED), menu_keyboard())

@@ -3,8 +3,8 @@ polite answer to whatever no feature claims (old buttons, unknown commands, stic
 
 Each fault of the Telegram API is logged in one line, without a traceback and without the token
 (see logs.py): network errors and 5xx answers (``NetworkError``; PTB keeps polling and retries
-with back-off), a getUpdates that Telegram does not answer in time (``PollingRequest``), a flood
-limit that outlasts the retries (limits.py), a person who blocked the bot or a group that removed
+with back-off), a getUpdates that Telegram does not answer in time (polling.py), a flood limit
+that outlasts the retries (limits.py), a person who blocked the bot or a group that removed
 it (``Forbidden``: nobody to tell). Any other error is logged with where it happened in our
 code; its traceback goes to the DEBUG log only. The person is told briefly, in a private chat,
 unless the reply may have arrived after all (a timeout) or Telegram would refuse the apology too.
@@ -13,13 +13,10 @@ unless the reply may have arrived after all (a timeout) or Telegram would refuse
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import re
 import traceback
-from http import HTTPStatus
 from pathlib import Path
-from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -32,7 +29,6 @@ from telegram.error import (
     TimedOut,
 )
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
-from telegram.request import RequestData
 
 from ..conversation import CAPTION_LEAD as CAPTION_LEAD  # re-exported for the tests' sake
 from ..conversation import UNKNOWN_COMMAND as UNKNOWN_COMMAND
@@ -43,11 +39,11 @@ from .common import (
     answer_expired,
     answer_query,
     send_html,
+    send_to,
     was_answered,
 )
 from .dialog import converse
 from .html import esc
-from .transport import StreamRequest
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +53,6 @@ APOLOGY = "抱歉，刚才出了点问题，没能回复您。请稍后再试一
 UNKNOWN = "?"  # no command has this name: the layer says it does not know the command
 NOT_TEXT = "我只看得懂文字。请把问题打出来，比如“全媒体运营师报考条件”。"
 MAX_DESCRIBED = 240  # characters of an error message kept in its log line
-POLL_SLACK = 5.0  # seconds Telegram may take beyond the long-poll timeout to answer getUpdates
 _NOT_JSON = re.compile(r"Parsing the server response (b?(['\"]).*?\2) failed", re.DOTALL)
 
 
@@ -120,71 +115,9 @@ async def on_error(update: object, context: CallbackContext) -> None:
     chat = update.effective_chat
     if apologise and chat is not None and chat.type == ChatType.PRIVATE:
         try:
-            await context.bot.send_message(chat.id, esc(APOLOGY))
+            await send_to(context.bot, chat.id, esc(APOLOGY))
         except TelegramError as exc:
             logger.warning("Could not send the apology: %s", describe(exc))
-
-
-class PollingRequest(StreamRequest):
-    """The connection getUpdates uses, guarding polling against two faults.
-
-    - Telegram does not answer in time: PTB retries at once but logs it at DEBUG only; a hanging
-      API is a fault worth one line in the normal log.
-    - An update PTB cannot read (a field it requires is missing, say from an older self-hosted
-      Bot API server): PTB logs the batch as not processed, does not confirm it, and would fetch
-      it again, forever, answering nobody. When the same batch is asked for again, each update
-      in it is checked, and one PTB cannot read is logged in one line and handed on as a bare
-      update id, which no handler takes and the next poll confirms. (Checking only then keeps
-      the normal case free of a second parse.)
-    """
-
-    def __init__(self) -> None:
-        super().__init__(pool_size=1, read_timeout=POLL_SLACK)
-        self._offset_handed_over: object = None  # offset of the last request answered with updates
-
-    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-        """Make the request (a timeout is logged, then PTB's polling loop retries); when PTB did
-        not take the last batch, the answer with every update PTB cannot read made a bare id."""
-        data = kwargs.get("request_data", args[2] if len(args) > 2 else None)
-        offset = data.parameters.get("offset") if isinstance(data, RequestData) else None
-        again = offset is not None and offset == self._offset_handed_over
-        try:
-            code, payload = await super().do_request(*args, **kwargs)
-        except TimedOut:
-            logger.warning("Telegram did not answer getUpdates in time; asking again")
-            raise
-        if code != HTTPStatus.OK:
-            return code, payload
-        try:
-            answer = json.loads(payload)
-        except ValueError:
-            return code, payload  # PTB reports it
-        updates = answer.get("result") if isinstance(answer, dict) else None
-        if not isinstance(updates, list):
-            return code, payload
-        self._offset_handed_over = offset if updates else None
-        if not again:
-            return code, payload
-        checked = [readable(u) for u in updates]
-        if all(a is b for a, b in zip(checked, updates, strict=True)):
-            return code, payload
-        return code, json.dumps({**answer, "result": checked}).encode()
-
-
-def readable(raw: Any) -> Any:
-    """The update as Telegram sent it, or only its id when PTB cannot read it (logged)."""
-    if not isinstance(raw, dict) or "update_id" not in raw:
-        return raw
-    try:
-        Update.de_json(raw, None)
-    except Exception as exc:  # whatever PTB raises on data it cannot read
-        logger.warning(
-            "Update %s could not be read and is skipped: %s",
-            raw["update_id"],
-            describe(exc, where=False),
-        )
-        return {"update_id": raw["update_id"]}
-    return raw
 
 
 async def stale_button(update: Update, context: CallbackContext) -> None:

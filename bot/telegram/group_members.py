@@ -18,7 +18,7 @@ import logging
 from telegram import ChatMember, ChatMemberRestricted, ChatMemberUpdated, Update
 from telegram.ext import ChatMemberHandler, MessageHandler, filters
 
-from .common import GROUP_TYPES, App, CallbackContext, services
+from .common import GROUP_TYPES, App, CallbackContext, send_to, services
 from .group_admin import admins
 from .html import esc
 
@@ -62,7 +62,7 @@ async def membership(update: Update, context: CallbackContext) -> None:
             return
         logger.info("Added to group %s", chat.id)
         text = esc(INTRO.format(bot=context.bot.username))
-        await context.bot.send_message(chat.id, text)
+        await send_to(context.bot, chat.id, text)
         storage.set_chat_setting(chat.id, INTRODUCED, True)
     elif was_in and not is_in:
         logger.info("Removed from group %s; forgetting it", chat.id)

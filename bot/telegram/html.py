@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 import re
 
+from telegram.error import BadRequest
+
 from ..knowledge import Knowledge, Source
 from ..matcher import Reply
 from ..render import (
@@ -26,11 +28,24 @@ from ..render import (
 MAX_MESSAGE = 4096  # Telegram's limit for one message's text
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>")
 _ENTITY = re.compile(r"&(?:[a-zA-Z]+|#[0-9]+|#x[0-9a-fA-F]+);")
+_LINK = re.compile(r"<a\s[^>]*href=\"([^\"]*)\"[^>]*>(.*?)</a>", re.DOTALL)
+_ANY_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 
 
 def esc(text: str) -> str:
     """Escape text for a Telegram HTML message."""
     return html.escape(text, quote=False)
+
+
+def plain_text(markup: str) -> str:
+    """Telegram HTML as plain text: links as "title (address)", tags dropped, entities decoded."""
+    text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", markup)
+    return html.unescape(_ANY_TAG.sub("", text))
+
+
+def is_parse_error(error: BadRequest) -> bool:
+    """True when Telegram refused a text because it could not parse its entities (our markup)."""
+    return "can't parse entities" in error.message.lower()
 
 
 def bold(text: str) -> str:

@@ -26,7 +26,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, MessageHandler, TypeHandler, filters
 
-from .common import App, CallbackContext, answer_query, send_html, services
+from .common import App, CallbackContext, answer_query, send_html, send_to, services
 from .errors import describe
 from .html import esc
 from .limits import PER_MINUTE, PersonLimiter, Verdict
@@ -95,7 +95,7 @@ async def _slow_down(update: Update, context: CallbackContext) -> None:
         if update.callback_query is not None:
             await answer_query(context, update.callback_query, SLOW_DOWN_TOAST)
         elif update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE:
-            await context.bot.send_message(update.effective_chat.id, esc(SLOW_DOWN))
+            await send_to(context.bot, update.effective_chat.id, esc(SLOW_DOWN))
     except TelegramError as exc:
         logger.info("Could not send the slow-down notice: %s", describe(exc))
 

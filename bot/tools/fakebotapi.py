@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from tornado.http1connection import HTTP1Connection
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 from tornado.web import Application as WebApplication
@@ -852,7 +853,9 @@ class _MethodHandler(RequestHandler):
                 return
             if failure is not None and failure.status == DROP:
                 call.injected, call.status = True, 0
-                self.request.connection.stream.close()  # a network error, not an HTTP answer
+                connection = self.request.connection
+                assert isinstance(connection, HTTP1Connection)
+                connection.stream.close()  # a network error, not an HTTP answer
                 return
             if failure is not None:
                 call.injected = True
@@ -1004,8 +1007,8 @@ def settings_env(api: FakeBotAPI, data_dir: Any, **extra: str) -> dict[str, str]
 
 async def start_bot(api: FakeBotAPI, data_dir: Any, knowledge: Any, **env: str) -> BotDriver:
     """The real application, built from settings pointing at this server, polling."""
-    from bot.settings import load_settings
-    from bot.telegram.app import build_application
+    from ..settings import load_settings
+    from ..telegram.app import build_application
 
     settings = load_settings(settings_env(api, data_dir, **env), env_file=None)
     driver = BotDriver(api, build_application(settings, knowledge))

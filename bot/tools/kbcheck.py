@@ -5,10 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .choose import load_flow
-from .cli import load_or_exit
-from .knowledge import Knowledge, KnowledgeError
-from .matcher import Matcher
+from ..choose import load_flow
+from ..knowledge import Knowledge, KnowledgeError
+from ..matcher import Matcher
 
 
 def confusions(knowledge: Knowledge, matcher: Matcher) -> list[tuple[str, str, str]]:
@@ -23,9 +22,9 @@ def confusions(knowledge: Knowledge, matcher: Matcher) -> list[tuple[str, str, s
     return found
 
 
-def check(root: Path | str) -> int:
-    """Print the validation result; non-zero exit only when the files or the flow are invalid."""
-    knowledge = load_or_exit(root)
+def check(knowledge: Knowledge, root: Path | str) -> int:
+    """Print the validation result for the knowledge loaded from ``root`` (the caller reports
+    files that do not load); non-zero exit only when the flow is invalid."""
     matcher = Matcher(knowledge)
     phrasings = sum(len(e.phrasings) for e in knowledge.entries)
     print(

@@ -19,10 +19,10 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from .knowledge import CERTS, Entry, Knowledge, load_knowledge
-from .matcher import Matcher
-from .render import render_text
-from .textnorm import to_simplified
+from ..knowledge import CERTS, Entry, Knowledge, load_knowledge
+from ..matcher import Matcher
+from ..render import render_text
+from ..textnorm import to_simplified
 
 SEED = 20260
 NOISE = ["请问", "大家好，", "想问一下", "？？", "😂", "呀", "啊", "  ", "！", "老师"]

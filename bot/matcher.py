@@ -433,7 +433,7 @@ class Matcher:
             if all(pair):
                 entries = tuple(e for e in pair if e is not None)
                 kind = "both"
-        elif len(certs) == 1 and certs[0] not in entry.certs and certs == a.certs:
+        elif len(certs) == 1 and certs[0] not in entry.certs and certs in (a.certs, a.hinted):
             note = (
                 f"两篇资料都没有讲到{CERTS[certs[0]]}的这一点，"
                 f"下面是{'、'.join(CERTS[c] for c in entry.certs)}的情况，供参考。"

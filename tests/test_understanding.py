@@ -88,3 +88,29 @@ def test_ask_json_gives_reasons_for_a_fallback(capsys: pytest.CaptureFixture[str
     assert main(["ask", "--json", "互联网营销师工资多少"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["entry_id"] == "ims.salary" and data["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("能评职称吗", "ims.levels"),  # 一级 享受国家职称待遇 (2022)
+        ("三级要什么材料", "ims.eligibility"),  # 4年工作证明 + 教师资格证/电子商务师证 (2022)
+        ("广电的证多少钱", "ims.price"),  # about the price, not a salary
+    ],
+)
+def test_what_the_articles_do_say_is_not_refused(
+    matcher: Matcher, question: str, expected: str
+) -> None:
+    assert matcher.ask(question).entry_id == expected
+
+
+def test_a_fee_is_never_implied_for_the_broadcast_certificate(matcher: Matcher) -> None:
+    reply = matcher.ask("广电的证多少钱")
+    assert "全媒体运营师的这一点" in reply.note
+
+
+def test_materials_in_general_are_declined_with_the_one_fact_the_articles_give(
+    matcher: Matcher,
+) -> None:
+    reply = matcher.ask("报名要准备什么材料")
+    assert reply.kind == "fallback" and "三级要4年工作证明" in reply.note

@@ -71,6 +71,7 @@ class Analyzer:
         self._certs = Lexicon((a, c) for c, aliases in syn.cert_aliases.items() for a in aliases)
         self._topics = Lexicon((w, t.key) for t in syn.topics.values() for w in (*t.words, *t.asks))
         self._topic_evidence = frozenset(w for t in syn.topics.values() for w in t.words)
+        self._lookalikes = Lexicon((w, "lookalike") for w in syn.lookalikes)
         self._openers = Lexicon((w, "open") for w in (*syn.followup_words, *syn.fillers))
         self._questions = Lexicon((w, "q") for w in syn.question_words)
         self._background = Lexicon((w, "bg") for w in syn.background_words)
@@ -90,7 +91,10 @@ class Analyzer:
         corpus = "\n".join(
             normalize(text) for e in knowledge.entries for text in (*e.phrasings, e.answer)
         )
-        self._typos = TypoCorrector(vocabulary, syn.domain_words, corpus)
+        # Question words sound like everyday ones (那个 and 哪个 are both "nage"): a word holding
+        # one is no typo target, or "能考那个营销师吗" would become "能考哪个……".
+        targets = {w for w in vocabulary if not any(q in w for q in syn.typo_exempt)}
+        self._typos = TypoCorrector(targets, syn.domain_words, corpus)
         self._domain = Lexicon((w, "domain") for w in (*syn.domain_words, *syn.domain_phrases))
         self._hints = Lexicon((w, c) for c, words in syn.cert_hints.items() for w in words)
         # Latin-letter pinyin typed for a word (tiaojian → 条件, yingxiaoshi → 营销师).
@@ -182,10 +186,25 @@ class Analyzer:
         Long chat messages tell a story before they ask ("我刚高考完……想问互联网营销师……"), and
         words in the story must not make the question look like something else.
         """
+        claim = self._syn.claim_check
+        asking: list[str] = []
+        for i, clause in enumerate(clauses):
+            if clause.asks and claim and claim.fullmatch(clause.text):
+                # "……可以挂靠，真的假的？" asks about the claim before it.
+                asking.extend(c.text for c in clauses[max(0, i - 2) : i])
+            elif clause.asks:
+                asking.append(clause.text)
+        if asking and len(asking) < len(clauses):
+            # "互联网营销师的官方定义是什么？写论文要用": the purpose is no question of its own.
+            return "".join(asking[-2:])
         if len(text) <= LONG_MESSAGE or len(clauses) <= 2:
             return text
-        asking = [c.text for c in clauses if c.asks]
-        return "".join(asking[-2:] if asking else [c.text for c in clauses[-2:]])
+        return "".join(c.text for c in clauses[-2:])
+
+    def names_anyone(self, raw: str) -> bool:
+        """True when the message names a person or event the articles tell of."""
+        text = self._rewrite(normalize(raw))
+        return any(self._syn.topics[t].named for t in self._topics_in(text))
 
     def _topics_in(self, text: str) -> set[str]:
         found = {t for m in self._topics.find(text) for t in m.labels}
@@ -297,9 +316,21 @@ class Analyzer:
             if t.key not in longest and self._pattern_hit(t, text):
                 longest[t.key], mentions[t.key] = 2, 1
         topics = {t: 2 * longest[t] + mentions[t] - 1 for t in longest}
+        # "三级报名多少钱", "级别越高越贵": the level narrows the question (price), it is not it.
+        topics = {
+            t: n
+            for t, n in topics.items()
+            if not any(r in topics for r in self._syn.topics[t].refines)
+        }
 
         clauses = self._clauses(raw)
         named = {t for t in topics if self._syn.topics[t].named}
+        if named and len(clauses) > 1:
+            # A person or event told of in the story ("俞敏洪都去带货了……我能开培训班吗") is
+            # not what a long message asks about; named in the asking clause, it is.
+            asked = "".join(c.text for c in clauses if c.asks) or clauses[-1].text
+            if not any(p in asked for p in self._syn.pronouns):  # "……俞敏洪。他为啥……"
+                named &= self._topics_in(asked)
         if named:
             result.final_topics = frozenset(named)
             result.named = True
@@ -345,9 +376,11 @@ class Analyzer:
         if not result.certs and not result.hinted and topic_matches and not result.compare:
             # Only a topic word and an unknown subject before it ("淘宝客服工资多少"); a word
             # of the field beside them ("普通话不好能干直播吗") keeps the message ours.
+            first = topic_matches[0].start
             topic_words = {m.phrase for m in topic_matches}
-            if all(word in topic_words for word in result.evidence):
-                result.foreign = self._foreign_subject(text, topic_matches[0].start)
+            later = self._evidence(text[first:], result, self._topics.find(text[first:]))
+            if all(word in topic_words or word in CERTS.values() for word in later):
+                result.foreign = self._foreign_subject(text, first)
         result.on_subject = bool(result.evidence or result.topics)
         result.elliptical = len(self._known_words.remove(text)) <= ELLIPTICAL_REST
         result.unknown = self._unknown_share(text)
@@ -361,6 +394,7 @@ class Analyzer:
         word only one of them uses, a word of the field, a topic word that is not a mere
         question form, a person or event the articles tell of. Question forms (哪个好, 多少钱,
         怎么报) are no such evidence."""
+        text = self._lookalikes.remove(text)
         found = [CERTS[c] for c in a.certs]
         found += [m.phrase for m in self._hints.find(text)]
         found += [m.phrase for m in self._domain.find(text)]

@@ -10,11 +10,11 @@ right or declined right, each side weighted equally) is chosen. ``--write`` save
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .confidence import FILE, Calibration, fit
-from .evaluate import Case, load_cases, tuned_sets
+from .evaluate import Case, evaluate, load_cases, rates, tuned_sets
 from .knowledge import DEFAULT_DIR, Knowledge
 from .matcher import Context, Matcher
 
@@ -26,7 +26,16 @@ TOLERANCE = 0.002
 Row = tuple[dict[str, float], int, bool]  # features, right (1) or not (0), should answer
 
 
-def collect(knowledge: Knowledge, cases: list[Case]) -> list[Row]:
+@dataclass(frozen=True)
+class Labelled:
+    """One set's rows, with how many of its questions should be answered and declined."""
+
+    rows: list[Row]
+    answerable: int
+    others: int
+
+
+def collect(knowledge: Knowledge, cases: list[Case]) -> Labelled:
     """One row per question the matcher would answer from a ranked candidate."""
     matcher = Matcher(replace(knowledge, calibration=_OPEN))
     rows: list[Row] = []
@@ -38,46 +47,59 @@ def collect(knowledge: Knowledge, cases: list[Case]) -> list[Row]:
         if reply.features:
             right = int(reply.entry_id in case.expect) if case.expect else 0
             rows.append((dict(reply.features), right, bool(case.expect)))
-    return rows
+    answerable = sum(1 for c in cases if c.expect)
+    return Labelled(rows, answerable, len(cases) - answerable)
 
 
-def _decisions(c: Calibration, rows: list[Row]) -> tuple[float, float]:
-    """(share of answerable rows answered right, share of the others declined)."""
-    answerable = [r for r in rows if r[2]]
-    others = [r for r in rows if not r[2]]
-    good = sum(1 for f, y, _ in answerable if y and c.probability(f) >= c.threshold)
-    declined = sum(1 for f, _, _ in others if c.probability(f) < c.threshold)
-    return good / max(1, len(answerable)), declined / max(1, len(others))
+def _gain(c: Calibration, data: Labelled) -> float:
+    """What the threshold changes of the two rates the project reports, added up: each row's
+    decision counts as one question of its side, so a declined question weighs as much against
+    the other rate as the sizes of the two sides say (not as the few rows that reach here)."""
+    good = sum(1 for f, y, a in data.rows if a and y and c.probability(f) >= c.threshold)
+    declined = sum(1 for f, _, a in data.rows if not a and c.probability(f) < c.threshold)
+    return good / max(1, data.answerable) + declined / max(1, data.others)
 
 
-def best_threshold(bias: float, weights: dict[str, float], rows: list[Row]) -> float:
-    """The threshold with the best balanced result on these rows."""
-
-    def balanced(t: float) -> float:
-        answered, declined = _decisions(Calibration(bias, weights, t), rows)
-        return answered + declined
-
-    # Among thresholds within half a percentage point of the best, the highest: the bot would
-    # rather stay quiet than guess when the labelled questions cannot tell the two apart.
-    scores = {t: balanced(t) for t in THRESHOLDS}
+def best_threshold(bias: float, weights: dict[str, float], data: Labelled) -> float:
+    """The threshold that makes the two rates best together on these questions."""
+    scores = {t: _gain(Calibration(bias, weights, t), data) for t in THRESHOLDS}
     top = max(scores.values())
+    # Among thresholds within a hair of the best, the highest: the bot would rather stay quiet
+    # than guess when the labelled questions cannot tell them apart.
     return max(t for t, score in scores.items() if score >= top - TOLERANCE)
+
+
+def _merge(parts: list[Labelled]) -> Labelled:
+    return Labelled(
+        [r for p in parts for r in p.rows],
+        sum(p.answerable for p in parts),
+        sum(p.others for p in parts),
+    )
+
+
+def _fitted(data: Labelled) -> Calibration:
+    bias, weights = fit([f for f, _, _ in data.rows], [y for _, y, _ in data.rows])
+    return Calibration(bias, weights, best_threshold(bias, weights, data))
 
 
 def run_fit(knowledge: Knowledge, write: bool, root: Path = DEFAULT_DIR) -> int:
     """Fit, print the set-by-set check and the reliability of the fitted model, maybe save."""
-    sets = {p.stem: collect(knowledge, load_cases(p)) for p in tuned_sets()}
-    print("逐个留出检验（在其余集合上拟合，在该集合上检验）：")
-    for name, held in sets.items():
-        train = [r for other, rows in sets.items() if other != name for r in rows]
-        bias, weights = fit([f for f, _, _ in train], [y for _, y, _ in train])
-        t = best_threshold(bias, weights, train)
-        answered, declined = _decisions(Calibration(bias, weights, t), held)
-        print(f"  {name}: 答对 {answered:.1%}，拒答对 {declined:.1%}（阈值 {t:.2f}）")
-    rows = [r for rows in sets.values() for r in rows]
-    bias, weights = fit([f for f, _, _ in rows], [y for _, y, _ in rows])
-    threshold = best_threshold(bias, weights, rows)
-    calibration = Calibration(bias, weights, threshold)
+    paths = tuned_sets()
+    cases = {p.stem: load_cases(p) for p in paths}
+    sets = {name: collect(knowledge, c) for name, c in cases.items()}
+    print("逐个留出检验（在其余集合上拟合，在该集合上检验；括号里是用手调分数时的结果）：")
+    for name in sets:
+        calibration = _fitted(_merge([d for other, d in sets.items() if other != name]))
+        held = rates(evaluate(Matcher(replace(knowledge, calibration=calibration)), cases[name]))
+        raw = rates(evaluate(Matcher(replace(knowledge, calibration=None)), cases[name]))
+        print(
+            f"  {name}: 答对 {held[0]:.1%}，拒答对 {held[1]:.1%}（阈值 {calibration.threshold:.2f}）"
+            f"（{raw[0]:.1%} / {raw[1]:.1%}）"
+        )
+    everything = _merge(list(sets.values()))
+    calibration = _fitted(everything)
+    bias, weights, threshold = calibration.bias, dict(calibration.weights), calibration.threshold
+    rows = everything.rows
     print(f"全部 {len(rows)} 条：阈值 {threshold:.2f}")
     print("可信度表（概率 ≥ p 的回答里答对的比例）：")
     for p in (0.3, 0.5, 0.7, 0.9):

@@ -140,7 +140,7 @@ class Matcher:
         """Answer one message, given the context of the previous turn."""
         context = context or Context()
         query = raw.strip()
-        a = self.analyzer.analyze(query)
+        a = self.analyzer.analyze(self._resolve_pronoun(query, context))
         if not a.text:
             return Reply(kind="empty", query=query, context=context)
         if a.greeting and not a.topics:
@@ -163,7 +163,8 @@ class Matcher:
             return self._fallback(
                 query, ranked, a.out_of_scope, context, ("a detail the articles do not give",)
             )
-        if a.other_title and not a.certs and not self._prerequisite_mention(a):
+        if a.other_title and (not a.certs or a.compare) and not self._prerequisite_mention(a):
+            # "会计师工资多少", and "人力资源管理师和营销师哪个好考": half of it is unknown.
             return self._fallback(query, [], "", context, (f"asks about {a.other_title}",))
         if a.foreign and not certs:
             # "淘宝客服工资多少": a topic we know, about a subject we do not.
@@ -210,6 +211,18 @@ class Matcher:
         if calibration is None:
             return top.score / 100, ANSWER_THRESHOLD / 100
         return calibration.probability(dict(features)), calibration.threshold
+
+    def _resolve_pronoun(self, query: str, context: Context) -> str:
+        """ "那他一年挣多少" after an answer about a person: 他 is that person, so the rules about
+        people (what the articles do not tell of them) apply."""
+        syn = self.knowledge.synonyms
+        topic = syn.topics.get(context.topic or "")
+        if topic is None or not topic.named or self.analyzer.names_anyone(query):
+            return query
+        for pronoun in sorted(syn.pronouns, key=len, reverse=True):
+            if pronoun in query:
+                return query.replace(pronoun, topic.label, 1)
+        return query
 
     def search(self, raw: str, limit: int = 10) -> list[Entry]:
         """Entries for a search box (inline mode), best first: what ``ask`` answers, the other
@@ -405,13 +418,17 @@ class Matcher:
             return self._entry_for("definition", certs[0])
         return None
 
+    def _comparison_for(self, topic: str) -> Entry | None:
+        return next((e for e in self._entry_topics.get(topic, ()) if e.is_comparison), None)
+
     def _topic_any(self, topic: str) -> Entry | None:
         found = self._entry_topics.get(topic)
         return found[0] if found else None
 
     def _prerequisite_mention(self, a: Analysis) -> bool:
         """True for "三级要教师资格证吗": a title the knowledge names as a requirement."""
-        return "levels" in a.topics and any(
+        # A level named ("考三级还得有教师资格证吗") makes the title a requirement asked about.
+        return ("levels" in a.topics or bool(a.hinted)) and any(
             t in a.text for t in self.knowledge.synonyms.prerequisite_titles
         )
 
@@ -430,7 +447,11 @@ class Matcher:
         note = ""
         if len(certs) != 1 and not entry.is_comparison:
             pair = [self._entry_for(entry.topic, c) for c in CERTS]
-            if all(pair):
+            compared = self._comparison_for(entry.topic)
+            if a.compare and compared is not None:
+                # "那工资跟营销师比差多少": the entry that compares beats two side by side.
+                entry, entries = compared, (compared,)
+            elif all(pair):
                 entries = tuple(e for e in pair if e is not None)
                 kind = "both"
         elif len(certs) == 1 and certs[0] not in entry.certs and certs in (a.certs, a.hinted):

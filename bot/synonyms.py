@@ -66,6 +66,9 @@ class Synonyms:
     difference_entry: str = ""
     domain_phrases: tuple[str, ...] = ()  # words of the field that are no typo targets
     conversation: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # word lists by use
+    typo_exempt: tuple[str, ...] = ()  # a word holding one of these is no typo target
+    pronouns: tuple[str, ...] = ()  # stand for the person or event just talked about
+    lookalikes: tuple[str, ...] = ()  # everyday words that hold a word of the field
 
 
 # Section name -> kind. Kinds: words (a list of strings), pattern (one regex), id (an entry id).
@@ -92,6 +95,9 @@ _SECTIONS: dict[str, str] = {
     "out_of_scope": "out_of_scope",
     "topics": "topics",
     "conversation": "word lists by use",
+    "typo_exempt": "words",
+    "pronouns": "words",
+    "lookalikes": "words",
 }
 _REQUIRED = ("certificates", "topics", "compare_words", "followup_words", "fillers")
 _TOPIC_FIELDS = {
@@ -356,5 +362,8 @@ def parse_synonyms(data: Any, name: str, problems: list[str]) -> Synonyms | None
         claim_check=pattern("claim_check_pattern"),
         difference_entry=str(difference),
         domain_phrases=words("domain_phrases"),
+        typo_exempt=words("typo_exempt"),
+        pronouns=words("pronouns"),
+        lookalikes=words("lookalikes"),
         conversation=_word_lists(r, data.get("conversation") or {}, at("conversation")),
     )

@@ -27,6 +27,7 @@ FEATURES = (
     "unknown",  # share of the message in no character pair the knowledge uses
     "elliptical",  # no subject of its own
     "length",  # message length, up to 60 characters
+    "shared",  # n-gram cosine to the entry's phrasings
 )
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from .confidence import Calibration, load_calibration
 from .synonyms import CERTS as CERTS  # re-exported: the adapters read the names from here
 from .synonyms import Synonyms, parse_synonyms
-from .yamlread import LINE_KEY, read_yaml
+from .yamlread import LINE_KEY, line_of, read_yaml
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 # An entry id travels in the data of the buttons under an answer (Telegram allows 64 bytes, with
@@ -57,6 +57,15 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Gap:
+    """A specific an entry cannot give ("三级的价格"): asked with one of ``words``, the bot says
+    ``note`` and offers the entry, rather than answering as if it were what was asked."""
+
+    words: tuple[str, ...]
+    note: str
+
+
+@dataclass(frozen=True)
 class Entry:
     """One question and its answer."""
 
@@ -71,6 +80,7 @@ class Entry:
     file: str = ""
     line: int = 0
     lead: str = ""  # the direct answer, shown before ``answer`` (the detail)
+    lacks: tuple[Gap, ...] = ()  # specifics the articles do not give on this question
 
     @property
     def phrasings(self) -> tuple[str, ...]:
@@ -162,6 +172,25 @@ _ENTRY_FIELDS = (
 )
 
 
+_OPTIONAL_FIELDS = ("lacks",)
+
+
+def _gaps(value: Any, where: str, label: str, problems: list[str]) -> tuple[Gap, ...]:
+    """The entry's ``lacks``: a list of {words: [...], note: "..."}."""
+    if value is None:
+        return ()
+    gaps = []
+    for item in value if isinstance(value, list) else [value]:
+        words = _text_list(item.get("words")) if isinstance(item, dict) else None
+        note = item.get("note") if isinstance(item, dict) else None
+        if not words or not isinstance(note, str) or not note.strip():
+            at = f"{where.split(':')[0]}:{line_of(item, int(where.split(':')[1] or 0))}"
+            problems.append(f"{at}: {label} 'lacks' items need 'words' (a list) and a 'note'")
+            continue
+        gaps.append(Gap(words, note.strip()))
+    return tuple(gaps)
+
+
 def _field_line(lines: list[str], start: int, fld: str) -> int:
     """The line of ``fld:`` in the entry starting at line ``start`` (1-based); ``start`` if none."""
     key = re.compile(rf"^\s+{re.escape(fld)}\s*:")
@@ -195,7 +224,9 @@ def _load_entries(path: Path, name: str, problems: list[str]) -> list[Entry]:
             if fld not in item:
                 problems.append(f"{where}: {label} is missing '{fld}'")
                 ok = False
-        unknown = sorted(str(k) for k in item if k not in _ENTRY_FIELDS and k != LINE_KEY)
+        unknown = sorted(
+            str(k) for k in item if k not in (*_ENTRY_FIELDS, *_OPTIONAL_FIELDS) and k != LINE_KEY
+        )
         if unknown:
             problems.append(f"{where}: {label} has unknown field(s): {', '.join(unknown)}")
         if not ok:
@@ -268,6 +299,7 @@ def _load_entries(path: Path, name: str, problems: list[str]) -> list[Entry]:
                 file=name,
                 line=line,
                 lead=lead.strip(),
+                lacks=_gaps(item.get("lacks"), where, label, problems),
             )
         )
     return entries

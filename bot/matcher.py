@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 
 from .analysis import Analysis, Analyzer
 from .knowledge import CERTS, Entry, Knowledge
+from .ngram import NgramIndex
 
 # Thresholds and weights: the only tuning knobs, all here.
 ANSWER_THRESHOLD = 60.0  # at or above: answer the best entry
@@ -38,6 +39,7 @@ FUZZY_CUTOFF = 30.0  # similarity below this is noise, counted as 0
 FULL_SCAN_LIMIT = 4000  # phrasings; above this, candidates come from a bigram index first
 CANDIDATES = 60  # entries scored in full after the bigram prefilter
 
+NGRAM_WEIGHT = 18.0  # cosine (0..1) of the message's n-grams to all of an entry's phrasings
 BACKGROUND = 0.5  # a topic only in the story around a question ("我是大三学生……区别") counts less
 
 ReplyKind = Literal["answer", "both", "fallback", "greeting", "empty"]
@@ -77,6 +79,7 @@ class Candidate:
     reasons: tuple[str, ...]
     similarity: float = 0.0
     topic: bool = False  # the message names the entry's topic
+    shared: float = 0.0  # n-gram cosine to the entry's phrasings
 
 
 @dataclass(frozen=True)
@@ -113,13 +116,16 @@ class Matcher:
         self._token_rows: dict[str, list[int]] = defaultdict(list)  # word -> phrasing rows
         self._entry_topics: dict[str, list[Entry]] = defaultdict(list)
         self._position = {entry.id: i for i, entry in enumerate(knowledge.entries)}
+        texts: dict[int, list[str]] = defaultdict(list)
         for i, entry in enumerate(knowledge.entries):
             self._entry_topics[entry.topic].append(entry)
             for phrasing in entry.phrasings:
                 a = self.analyzer.analyze(phrasing)
+                texts[i].append(a.text)
                 self._owner.append(i)
                 self._cores.append(a.core)
                 self._tokens.append(a.tokens)
+        self._ngrams = NgramIndex(texts)
         self._all_rows = list(range(len(self._cores)))
         if len(self._cores) <= FULL_SCAN_LIMIT:  # (after a prefilter, rows are few already)
             for row, tokens in enumerate(self._tokens):
@@ -180,10 +186,51 @@ class Matcher:
                 why = f"confidence {sure:.2f} below {threshold:.2f}"
                 return self._fallback(query, ranked, "", context, (why,), features)
             best = Candidate(ranked[0].entry, 100 * sure, (*ranked[0].reasons, f"p={sure:.2f}"))
-            return self._answer(query, best, certs, a, ranked, features)
+            return self._missing(query, best, certs, a, ranked, context, features) or self._answer(
+                query, best, certs, a, ranked, features
+            )
         else:
             return self._fallback(query, ranked, "", context, ("nothing close",))
-        return self._answer(query, best, certs, a, ranked)
+        return self._missing(query, best, certs, a, ranked, context) or self._answer(
+            query, best, certs, a, ranked
+        )
+
+    def _missing(
+        self,
+        query: str,
+        best: Candidate,
+        certs: tuple[str, ...],
+        a: Analysis,
+        ranked: list[Candidate],
+        context: Context,
+        features: tuple[tuple[str, float], ...] = (),
+    ) -> Reply | None:
+        """An honest fallback when the message asks for a specific the articles lack: a
+        certificate or a job they say nothing of on this topic, or a detail the entry itself
+        declares missing (the price of 三级). It says what is missing and offers the nearest
+        entry first, instead of answering as if the nearest were what was asked."""
+        entry = best.entry
+        note = ""
+        named = len(certs) == 1 and certs in (a.certs, a.hinted)
+        compared = self._comparison_for(entry.topic)
+        if named and certs[0] not in entry.certs and compared is not None:
+            # "全媒体运营师有冇用": the entry comparing both speaks of it.
+            return self._answer(
+                query, Candidate(compared, best.score, best.reasons), certs, a, ranked, features
+            )
+        if named and certs[0] not in entry.certs:
+            near = "、".join(CERTS[c] for c in entry.certs)
+            note = f"两篇资料都没有讲到{CERTS[certs[0]]}的这一点；最接近的是{near}的情况。"
+        else:
+            note = self._role_note(a, entry) or next(
+                (gap.note for gap in entry.lacks if any(w in a.text for w in gap.words)), ""
+            )
+        if not note:
+            return None
+        nearest = [best, *(c for c in ranked if c.entry.id != entry.id)]
+        return self._fallback(
+            query, nearest, note, context, ("a specific the articles lack",), features
+        )
 
     def features(
         self, a: Analysis, ranked: list[Candidate], continues: bool
@@ -200,6 +247,7 @@ class Matcher:
             ("unknown", a.unknown),
             ("elliptical", float(a.elliptical)),
             ("length", min(len(a.text), 60) / 60),
+            ("shared", top.shared),
         )
 
     def _probability(
@@ -238,13 +286,16 @@ class Matcher:
     def rank(self, a: Analysis, certs: tuple[str, ...], topics: dict[str, int]) -> list[Candidate]:
         """All plausible entries, best first, each with its score and reasons."""
         fuzzy = self._fuzzy(a)
+        shared = self._ngrams.similarity(a.text)
         entries = self.knowledge.entries
         strongest = max(topics.values(), default=1)
         out: list[tuple[float, str, Entry, list[str]]] = []
         for i, fz in fuzzy.items():
             entry = entries[i]
-            score = FUZZY_WEIGHT * fz
+            score = FUZZY_WEIGHT * fz + NGRAM_WEIGHT * shared.get(i, 0.0)
             reasons = [f"similarity {fz:.0f}"]
+            if shared.get(i, 0.0) >= 0.3:
+                reasons.append(f"shares pieces of its phrasings ({shared[i]:.2f})")
             if fz >= NEAR_EXACT:
                 # The message is (almost) one of the entry's own phrasings: that beats any
                 # topic word it happens to contain.
@@ -272,6 +323,7 @@ class Matcher:
                 tuple(r),
                 fuzzy[self._position[e.id]],
                 e.topic in topics,
+                shared.get(self._position[e.id], 0.0),
             )
             for neg, _, e, r in out
         ]
@@ -454,13 +506,9 @@ class Matcher:
             elif all(pair):
                 entries = tuple(e for e in pair if e is not None)
                 kind = "both"
-        elif len(certs) == 1 and certs[0] not in entry.certs and certs in (a.certs, a.hinted):
-            note = (
-                f"两篇资料都没有讲到{CERTS[certs[0]]}的这一点，"
-                f"下面是{'、'.join(CERTS[c] for c in entry.certs)}的情况，供参考。"
-            )
-        else:
-            note = self._role_note(a, entry)
+        elif len(certs) == 1 and certs[0] not in entry.certs:
+            # Inherited from the conversation, not named: the topic belongs to the other one.
+            note = f"这一点资料里只讲了{'、'.join(CERTS[c] for c in entry.certs)}。"
         shown = {e.id for e in entries}
         related = [self.knowledge.by_id[r] for r in entry.related if r not in shown][
             :MAX_SUGGESTIONS
@@ -488,9 +536,10 @@ class Matcher:
         topics = self.knowledge.synonyms.topics
         for key in a.topics:
             role = topics[key]
-            if role.role and role.label in a.text and role.label not in entry.answer:
+            said = f"{entry.lead}{entry.answer}"
+            if role.role and key != entry.topic and role.label in a.text and role.label not in said:
                 whole = "、".join(CERTS[c] for c in entry.certs)
-                return f"两篇资料没有单独讲{role.label}的这一点，下面是{whole}整体的情况，供参考。"
+                return f"两篇资料没有单独讲{role.label}的这一点；最接近的是{whole}整体的情况。"
         return ""
 
     def _fallback(

@@ -62,12 +62,10 @@ def answer_body(reply: Reply) -> str:
 
 
 def fallback_text(reply: Reply) -> str:
-    """The honest "not in my knowledge" reply, saying what the bot can answer."""
-    lines = [NOT_KNOWN]
-    if reply.note:
-        lines.append(reply.note)
-    lines.append(CAN_ANSWER)
-    return "\n".join(lines)
+    """The honest "not in my knowledge" reply: what is missing, or what the bot can answer."""
+    # With a note the reply says what exactly is missing (and the buttons offer the nearest
+    # answer); the list of what the bot can answer is for questions it cannot place at all.
+    return "\n".join([NOT_KNOWN, reply.note] if reply.note else [NOT_KNOWN, CAN_ANSWER])
 
 
 def render_text(knowledge: Knowledge, reply: Reply) -> str:

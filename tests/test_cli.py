@@ -48,8 +48,11 @@ def test_ask_json_fallback_and_greeting_have_null_entry() -> None:
 
 
 def test_fallback_says_what_the_bot_can_answer() -> None:
-    result = json.loads(run("ask", "--json", "一级造价师怎么报名").stdout)
+    result = json.loads(run("ask", "--json", "明天会下雨吗").stdout)
     assert "不在我的资料里" in result["answer"] and "工资待遇" in result["answer"]
+    # A question the bot can place says what exactly is missing instead.
+    result = json.loads(run("ask", "--json", "一级造价师怎么报名").stdout)
+    assert "其他考试不在我的资料里" in result["answer"] and "工资待遇" not in result["answer"]
 
 
 def test_batch_from_stdin_keeps_order_one_object_per_line() -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from .knowledge import CERTS, Knowledge
-from .synonyms import Topic
+from .synonyms import Shift, Topic
 from .textnorm import MAX_QUERY_CHARS, Lexicon, Match, TypoCorrector, normalize, syllable
 
 _LATIN_RUN = re.compile(r"[a-z]{4,}")
@@ -351,6 +351,17 @@ class Analyzer:
         else:
             topics = {t: n for t, n in topics.items() if t not in generic or not specific}
         result.topics = topics
+        for shift in self._syn.shifts:
+            # "营销师培训以后会火吗": with 培训 in it, the outlook asked is the training market's.
+            if shift.source in topics and any(w in text for w in shift.when):
+
+                def moved(keys: frozenset[str], shift: Shift = shift) -> frozenset[str]:
+                    return frozenset(shift.target if k == shift.source else k for k in keys)
+
+                strength = topics.pop(shift.source)
+                topics[shift.target] = max(strength, topics.get(shift.target, 0))
+                result.final_topics = moved(result.final_topics)
+                result.background = moved(result.background)
         if result.final_topics:
             result.final_topics &= frozenset(topics)
 

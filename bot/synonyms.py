@@ -33,6 +33,15 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class Shift:
+    """With one of ``when`` in the message, topic ``source`` means topic ``target``."""
+
+    when: tuple[str, ...]
+    source: str
+    target: str
+
+
+@dataclass(frozen=True)
 class OutOfScope:
     """A pattern for questions the articles cannot answer, with the reason shown to the user."""
 
@@ -69,6 +78,7 @@ class Synonyms:
     typo_exempt: tuple[str, ...] = ()  # a word holding one of these is no typo target
     pronouns: tuple[str, ...] = ()  # stand for the person or event just talked about
     lookalikes: tuple[str, ...] = ()  # everyday words that hold a word of the field
+    shifts: tuple[Shift, ...] = ()  # a qualifier that moves a topic to a narrower one
 
 
 # Section name -> kind. Kinds: words (a list of strings), pattern (one regex), id (an entry id).
@@ -98,6 +108,7 @@ _SECTIONS: dict[str, str] = {
     "typo_exempt": "words",
     "pronouns": "words",
     "lookalikes": "words",
+    "shifts": "topic shifts",
 }
 _REQUIRED = ("certificates", "topics", "compare_words", "followup_words", "fillers")
 _TOPIC_FIELDS = {
@@ -267,6 +278,26 @@ def _greetings(r: _Reader, value: Any, line: int) -> dict[str, tuple[str, ...]]:
     }
 
 
+def _shifts(r: _Reader, value: Any, line: int, topics: Mapping[str, Topic]) -> tuple[Shift, ...]:
+    if not isinstance(value, list):
+        r.problem(line, "shifts must be a list of {when, from, to} items")
+        return ()
+    out = []
+    for item in value:
+        at = line_of(item, line)
+        if not isinstance(item, dict) or set(item) - {"when", "from", "to", LINE_KEY}:
+            r.problem(at, "shifts items have exactly 'when', 'from' and 'to'")
+            continue
+        when = r.words(item.get("when"), "shifts 'when'", at)
+        source, target = item.get("from"), item.get("to")
+        for ref in (source, target):
+            if ref not in topics:
+                r.problem(at, f"shifts: unknown topic {ref!r}")
+        if when and source in topics and target in topics:
+            out.append(Shift(when, str(source), str(target)))
+    return tuple(out)
+
+
 def _word_lists(r: _Reader, value: Any, line: int) -> dict[str, tuple[str, ...]]:
     if not isinstance(value, dict):
         r.problem(line, "conversation must map uses to word lists")
@@ -340,9 +371,10 @@ def parse_synonyms(data: Any, name: str, problems: list[str]) -> Synonyms | None
     if not isinstance(difference, str):
         r.problem(at("difference_entry"), "difference_entry must be an entry id")
         difference = ""
+    topics = _topics(r, data["topics"], at("topics"))
     return Synonyms(
         cert_aliases=_certificates(r, data["certificates"], at("certificates")),
-        topics=_topics(r, data["topics"], at("topics")),
+        topics=topics,
         compare_words=words("compare_words"),
         followup_words=words("followup_words"),
         fillers=words("fillers"),
@@ -365,5 +397,6 @@ def parse_synonyms(data: Any, name: str, problems: list[str]) -> Synonyms | None
         typo_exempt=words("typo_exempt"),
         pronouns=words("pronouns"),
         lookalikes=words("lookalikes"),
+        shifts=_shifts(r, data.get("shifts") or [], at("shifts"), topics),
         conversation=_word_lists(r, data.get("conversation") or {}, at("conversation")),
     )

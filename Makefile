@@ -32,7 +32,7 @@ OLDEST_PTB := 22.2
 test-oldest:
 	$(PYTHON) -m venv .venv-oldest
 	.venv-oldest/bin/python -m pip install --quiet -e '.[dev]' \
-		'python-telegram-bot[rate-limiter,webhooks]==$(OLDEST_PTB)'
+		'python-telegram-bot[rate-limiter,webhooks,job-queue]==$(OLDEST_PTB)'
 	.venv-oldest/bin/python -m pytest -q
 
 clean:

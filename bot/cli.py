@@ -101,13 +101,13 @@ def cmd_kb(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .evaluate import run_eval
+    from .tools.evaluate import run_eval
 
     return run_eval(load_or_exit(args.knowledge), args.file, verbose=args.verbose)
 
 
 def cmd_fit(args: argparse.Namespace) -> int:
-    from .fit import run_fit
+    from .tools.fit import run_fit
 
     return run_fit(load_or_exit(args.knowledge), args.write)
 

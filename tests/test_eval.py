@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluate import (
+from bot.knowledge import Knowledge
+from bot.matcher import Matcher
+from bot.tools.evaluate import (
     DEFAULT_FILE,
     PASS_RATE,
     Case,
@@ -18,8 +20,6 @@ from bot.evaluate import (
     reliability,
     tuned_sets,
 )
-from bot.knowledge import Knowledge
-from bot.matcher import Matcher
 
 
 def test_eval_set_is_large_and_varied() -> None:

@@ -9,10 +9,10 @@ from typing import Any
 
 import yaml
 
-from .knowledge import Knowledge
-from .matcher import Context, Matcher
+from ..knowledge import Knowledge
+from ..matcher import Context, Matcher
 
-DEFAULT_FILE = Path(__file__).resolve().parent.parent / "tests" / "eval" / "questions.yaml"
+DEFAULT_FILE = Path(__file__).resolve().parents[2] / "tests" / "eval" / "questions.yaml"
 PASS_RATE = 0.95
 
 

@@ -10,13 +10,15 @@ right or declined right, each side weighted equally) is chosen. ``--write`` save
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .confidence import FILE, Calibration, fit
+from ..confidence import FEATURES, FILE, Calibration
+from ..knowledge import DEFAULT_DIR, Knowledge
+from ..matcher import Context, Matcher
 from .evaluate import Case, evaluate, load_cases, rates, tuned_sets
-from .knowledge import DEFAULT_DIR, Knowledge
-from .matcher import Context, Matcher
 
 # With this calibration every ranked candidate is answered, so its features can be recorded.
 _OPEN = Calibration(bias=30.0, weights={}, threshold=0.5)
@@ -119,3 +121,49 @@ def run_fit(knowledge: Knowledge, write: bool, root: Path = DEFAULT_DIR) -> int:
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         print(f"已写入 {path}")
     return 0
+
+
+def fit(
+    rows: Sequence[Mapping[str, float]], labels: Sequence[int], l2: float = 1.0, rounds: int = 30
+) -> tuple[float, dict[str, float]]:
+    """Logistic regression by Newton's method with an L2 penalty: (bias, weights)."""
+    names = list(FEATURES)
+    xs = [[1.0, *(row.get(k, 0.0) for k in names)] for row in rows]
+    d = len(names) + 1
+    w = [0.0] * d
+    for _ in range(rounds):
+        grad = [0.0] * d
+        hess = [[0.0] * d for _ in range(d)]
+        for x, y in zip(xs, labels, strict=True):
+            p = 1.0 / (
+                1.0
+                + math.exp(-max(-30.0, min(30.0, sum(a * b for a, b in zip(w, x, strict=True)))))
+            )
+            for i in range(d):
+                grad[i] += (p - y) * x[i]
+                for j in range(d):
+                    hess[i][j] += p * (1 - p) * x[i] * x[j]
+        for i in range(1, d):  # the bias is not penalised
+            grad[i] += l2 * w[i]
+            hess[i][i] += l2
+        step = _solve(hess, grad)
+        w = [a - b for a, b in zip(w, step, strict=True)]
+        if max(abs(s) for s in step) < 1e-6:
+            break
+    return w[0], dict(zip(names, w[1:], strict=True))
+
+
+def _solve(a: list[list[float]], b: list[float]) -> list[float]:
+    """Solve a·x = b by Gaussian elimination with partial pivoting (a small, dense system)."""
+    n = len(b)
+    m = [[*row, rhs] for row, rhs in zip(a, b, strict=True)]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
+        m[col], m[pivot] = m[pivot], m[col]
+        if abs(m[col][col]) < 1e-12:
+            continue
+        for r in range(n):
+            if r != col:
+                f = m[r][col] / m[col][col]
+                m[r] = [x - f * y for x, y in zip(m[r], m[col], strict=True)]
+    return [m[i][n] / m[i][i] if abs(m[i][i]) > 1e-12 else 0.0 for i in range(n)]

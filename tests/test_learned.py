@@ -236,3 +236,32 @@ def test_storage_keeps_misses_prunes_them_and_forget_removes_a_person(tmp_path: 
     assert storage.prune_misses(250.0) == 1 and storage.misses() == []
     assert storage.asks(0.0) == [("ims.salary", 1)]  # counts hold nobody: they stay
     storage.close()
+
+
+# --- the command line ----------------------------------------------------------------------------
+
+
+def test_the_learned_commands_list_export_drop_and_measure(
+    tmp_path: Path, knowledge: Knowledge, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    path = tmp_path / "learned.yaml"
+    teach(path, knowledge, [ODD], "ims.price", "telegram:1")
+    assert main(["learned", "--file", str(path), "list"]) == 0
+    assert f"t1\t{ODD}\t→ ims.price\ttelegram:1" in capsys.readouterr().out
+    assert main(["learned", "--file", str(path), "export"]) == 0
+    assert "ims.price:\n- " + ODD in capsys.readouterr().out
+    assert main(["kb", "check", "--learned", str(path)]) == 0
+    assert "教过的问法有效" in capsys.readouterr().out
+    blind = str(ROOT / "tests" / "eval" / "blind_a.yaml")
+    assert main(["learned", "--file", str(path), "from-eval", blind]) == 2  # never the holdout
+    assert "盲测集" in capsys.readouterr().err
+    main(["eval", "--file", blind, "--learned", str(path)])
+    assert "教过的问法：1 种" in capsys.readouterr().out
+    assert main(["learned", "--file", str(path), "drop", "t1"]) == 0
+    assert main(["learned", "--file", str(path), "drop", "t1"]) == 1
+    path.write_text("phrasings: [oops\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["kb", "check", "--learned", str(path)]) == 1
+    assert f"{path}:2: invalid YAML" in capsys.readouterr().err

@@ -17,8 +17,6 @@ from ..learned import Learned, LearnedError, drop, export, read_learned, teach
 from ..matcher import Matcher
 from ..taught import Taught
 
-KINDS = {None: "拒答"}
-
 
 def who() -> str:
     """How the change log names a change made here."""

@@ -201,6 +201,12 @@ class Analyzer:
             return text
         return "".join(c.text for c in clauses[-2:])
 
+    def _qualified(self, text: str, m: Match) -> bool:
+        """A short certificate name with a trade right before it (保险营销员)."""
+        if m.phrase not in self._syn.qualifiable_aliases or m.start < 2:
+            return False
+        return text[m.start - 2 : m.start] in self._syn.trades
+
     def names_anyone(self, raw: str) -> bool:
         """True when the message names a person or event the articles tell of."""
         text = self._rewrite(normalize(raw))
@@ -293,7 +299,12 @@ class Analyzer:
             return result
 
         certs: list[str] = []
+        qualified = ""
         for m in self._certs.find(text):
+            if self._qualified(text, m):
+                # "保险营销员要考什么证": a trade before a short name makes it another job.
+                qualified = text[m.start - 2 : m.end]
+                continue
             for cert in m.labels:
                 if cert not in certs:
                     certs.append(cert)
@@ -350,6 +361,10 @@ class Analyzer:
             result.background = frozenset(specific)
         else:
             topics = {t: n for t, n in topics.items() if t not in generic or not specific}
+            if result.final_topics and not result.named:
+                # Topics only in clauses that tell about the person ("我儿子大学学的新闻……")
+                # count less than those of the question.
+                result.background = frozenset(self._story_topics(clauses) - result.final_topics)
         result.topics = topics
         for shift in self._syn.shifts:
             # "营销师培训以后会火吗": with 培训 in it, the outlook asked is the training market's.
@@ -372,7 +387,7 @@ class Analyzer:
             if oos.pattern.search(asked):
                 result.out_of_scope = oos.reason
                 break
-        result.other_title = self._other_title(clauses, text)
+        result.other_title = self._other_title(clauses, text) or qualified or None
 
         without_greetings = self._fillers.remove(self._greetings.remove(text))
         greeting_matches = self._greetings.find(text)

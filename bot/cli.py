@@ -10,6 +10,7 @@ Usage:
     python -m bot bench                          # latency, start-up time and memory
     python -m bot bench --e2e                    # the whole bot under load, end to end
     python -m bot choose --answers 1,2,1,1,1,3,2  # the guided choice, non-interactively
+    python -m bot learned list|export|drop ID    # what the owners taught (DATA_DIR/learned.yaml)
     python -m bot run                            # Telegram if a token is set, else chat
 """
 
@@ -94,16 +95,57 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return run_chat(knowledge, flow=load_flow_or_exit(args.knowledge, knowledge))
 
 
-def cmd_kb(args: argparse.Namespace) -> int:
-    from .tools.kbcheck import check
+def learned_file(given: str | None) -> Path:
+    """The learned file named on the command line, else DATA_DIR's (settings from env/.env)."""
+    from .learned import learned_path
+    from .settings import SettingsError, load_settings
 
-    return check(load_or_exit(args.knowledge), args.knowledge)
+    if given:
+        return Path(given)
+    try:
+        return learned_path(load_settings().data_dir)
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def cmd_kb(args: argparse.Namespace) -> int:
+    from .tools.kbcheck import check, check_learned
+
+    knowledge = load_or_exit(args.knowledge)
+    status = check(knowledge, args.knowledge)
+    return check_learned(knowledge, learned_file(args.learned)) or status
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from .tools.evaluate import run_eval
 
-    return run_eval(load_or_exit(args.knowledge), args.file, verbose=args.verbose)
+    knowledge = load_or_exit(args.knowledge)
+    taught = None
+    if args.learned:
+        from .learned import read_learned
+        from .taught import Taught
+
+        learned = read_learned(args.learned, knowledge)
+        if learned.problems:
+            print("\n".join(learned.problems), file=sys.stderr)
+            return 2
+        taught = Taught(Matcher(knowledge), learned.teachings)
+    return run_eval(knowledge, args.file, verbose=args.verbose, taught=taught)
+
+
+def cmd_learned(args: argparse.Namespace) -> int:
+    from .tools import learnedcmd
+
+    knowledge = load_or_exit(args.knowledge)
+    path = learned_file(args.file)
+    if args.learned_command == "list":
+        return learnedcmd.cmd_list(path, knowledge)
+    if args.learned_command == "export":
+        return learnedcmd.cmd_export(path, knowledge)
+    if args.learned_command == "drop":
+        return learnedcmd.cmd_drop(path, knowledge, args.id)
+    return learnedcmd.cmd_from_eval(path, knowledge, Path(args.source))
 
 
 def cmd_fit(args: argparse.Namespace) -> int:
@@ -220,12 +262,29 @@ def build_parser() -> argparse.ArgumentParser:
     kb = sub.add_parser("kb", help="knowledge tools")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     kb_check = kb_sub.add_parser("check", help="validate the knowledge files")
+    kb_check.add_argument(
+        "--learned", default=None, help="the owners' teachings (default DATA_DIR/learned.yaml)"
+    )
     kb_check.set_defaults(func=cmd_kb)
 
     ev = sub.add_parser("eval", help="accuracy on the evaluation questions")
     ev.add_argument("--file", default=None, help="questions YAML (default tests/eval)")
     ev.add_argument("-v", "--verbose", action="store_true", help="show every question")
+    ev.add_argument("--learned", default=None, help="answer through this learned.yaml's teachings")
     ev.set_defaults(func=cmd_eval)
+
+    learned = sub.add_parser("learned", help="what the owners taught (DATA_DIR/learned.yaml)")
+    learned.add_argument("--file", default=None, help="the learned file (default in DATA_DIR)")
+    learned_sub = learned.add_subparsers(dest="learned_command", required=True)
+    learned_sub.add_parser("list", help="every taught phrasing with its id")
+    learned_sub.add_parser("export", help="print them as YAML for knowledge/entries/")
+    drop = learned_sub.add_parser("drop", help="remove one taught phrasing")
+    drop.add_argument("id", help="its id, e.g. t3")
+    from_eval = learned_sub.add_parser(
+        "from-eval", help="teach every failure of a labelled set (never a blind holdout)"
+    )
+    from_eval.add_argument("source", help="an evaluation YAML, e.g. tests/eval/qa5.yaml")
+    learned.set_defaults(func=cmd_learned)
 
     fit = sub.add_parser("fit", help="fit the answer confidence on the labelled sets")
     fit.add_argument("--write", action="store_true", help="save knowledge/confidence.yaml")

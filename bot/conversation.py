@@ -6,7 +6,7 @@ anything is sent) and render the parts (``bot/parts.py``) in the reader's script
 
 Order of reading a typed message: the words that start or leave the guided choice, the choice
 itself while it is open, thanks and closings, a number picking from the list just shown (terminal),
-then the matcher. A follow-up context and an open choice expire after a quiet while.
+then what the owners taught (``taught.py``), then the matcher. A follow-up context and an open choice expire after a quiet while.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from .parts import (
 )
 from .render import GREETINGS
 from .script import SCRIPTS, Script, detect
+from .taught import Taught
 from .textnorm import normalize
 
 Chat = Literal["private", "group", "terminal"]
@@ -135,6 +136,7 @@ class Outcome:
     state: State
     toast: str | None = None
     expired: bool = False  # a button that no longer means anything
+    asked: Reply | None = None  # a typed question's reply, for the record of what went wrong
 
 
 class Conversation:
@@ -147,9 +149,11 @@ class Conversation:
         engine: ChooseEngine,
         context_minutes: float = DEFAULT_MINUTES,
         choice_minutes: float = DEFAULT_MINUTES,
+        taught: Taught | None = None,
     ) -> None:
         self.knowledge = knowledge
         self.matcher = matcher
+        self.taught = taught if taught is not None else Taught(matcher)
         self.engine = engine
         self.context_seconds = context_minutes * 60
         self.choice_seconds = choice_minutes * 60
@@ -243,7 +247,7 @@ class Conversation:
         return found if found is not None and not words else None
 
     def _ask(self, text: str, words: str, state: State, now: float, chat: Chat) -> Outcome:
-        reply = self.matcher.ask(text, state.context)
+        reply = self.taught.ask(text, state.context)
         state = replace(state, context=reply.context, context_at=now)
         # A bare "我适合哪个" names no certificate, so the matcher's domain gate declines it;
         # with nothing else in the message, "which one" can only mean these two.
@@ -255,7 +259,7 @@ class Conversation:
                 (Button("🎯 两个证分别适合谁", f"{QUESTION}:{WHICH_ONE_ENTRY}"),),
             )
             return Outcome((Part("text", WHICH_ONE, buttons=offer),), state)
-        return self._reply(reply, state, chat)
+        return replace(self._reply(reply, state, chat), asked=reply)
 
     def _ask_entry(
         self, entry_id: str, state: State, now: float, chat: Chat = "private"

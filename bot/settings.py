@@ -23,6 +23,10 @@ DEFAULT_PORT = 8443
 DEFAULT_LISTEN = "127.0.0.1"
 DEFAULT_MINUTES = 30  # CONTEXT_MINUTES and CHOICE_MINUTES
 DEFAULT_KEEP_DAYS = 90  # KEEP_DAYS: how long a quiet person's state is kept
+DEFAULT_UNANSWERED_DAYS = 30  # UNANSWERED_DAYS: how long the record of misses is kept
+DEFAULT_LOW_CONFIDENCE = 85  # LOW_CONFIDENCE: answers below this confidence are recorded
+DEFAULT_DIGEST_DAY = 1  # DIGEST_DAY: Monday (1) to Sunday (7)
+DEFAULT_DIGEST_HOUR = 9  # DIGEST_HOUR: 0-23, Beijing time
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 TOKEN_PATTERN = re.compile(r"^[0-9]+:[A-Za-z0-9_-]+$")
@@ -55,6 +59,10 @@ class Settings:
     context_minutes: int = DEFAULT_MINUTES
     choice_minutes: int = DEFAULT_MINUTES
     keep_days: int = DEFAULT_KEEP_DAYS
+    unanswered_days: int = DEFAULT_UNANSWERED_DAYS
+    low_confidence: int = DEFAULT_LOW_CONFIDENCE
+    digest_day: int = DEFAULT_DIGEST_DAY
+    digest_hour: int = DEFAULT_DIGEST_HOUR
 
     @property
     def webhook_path(self) -> str:
@@ -153,6 +161,16 @@ def load_settings(
         context_minutes=_count(get("CONTEXT_MINUTES"), "CONTEXT_MINUTES", DEFAULT_MINUTES, "分钟"),
         choice_minutes=_count(get("CHOICE_MINUTES"), "CHOICE_MINUTES", DEFAULT_MINUTES, "分钟"),
         keep_days=_count(get("KEEP_DAYS"), "KEEP_DAYS", DEFAULT_KEEP_DAYS, "天"),
+        unanswered_days=_count(
+            get("UNANSWERED_DAYS"), "UNANSWERED_DAYS", DEFAULT_UNANSWERED_DAYS, "天"
+        ),
+        low_confidence=_within(
+            get("LOW_CONFIDENCE"), "LOW_CONFIDENCE", DEFAULT_LOW_CONFIDENCE, 0, 100, "置信度"
+        ),
+        digest_day=_within(get("DIGEST_DAY"), "DIGEST_DAY", DEFAULT_DIGEST_DAY, 1, 7, "星期一为 1"),
+        digest_hour=_within(
+            get("DIGEST_HOUR"), "DIGEST_HOUR", DEFAULT_DIGEST_HOUR, 0, 23, "北京时间的小时"
+        ),
     )
 
 
@@ -228,4 +246,13 @@ def _count(value: str | None, name: str, default: int, unit: str) -> int:
         return default
     if not re.fullmatch(r"[0-9]{1,6}", value) or not 1 <= int(value) <= 100_000:
         raise SettingsError(name, f"应该是 1 到 100000 之间的整数（{unit}），现在是“{value}”")
+    return int(value)
+
+
+def _within(value: str | None, name: str, default: int, low: int, high: int, unit: str) -> int:
+    """A whole number from ``low`` to ``high``."""
+    if value is None:
+        return default
+    if not re.fullmatch(r"[0-9]{1,3}", value) or not low <= int(value) <= high:
+        raise SettingsError(name, f"应该是 {low} 到 {high} 之间的整数（{unit}），现在是“{value}”")
     return int(value)

@@ -9,6 +9,11 @@ Tables (schema version in ``PRAGMA user_version``):
 - ``group_replies``: what the bot said in each group and to whom, kept for an hour, so that it
   can point to an earlier answer instead of repeating it and keep to its per-person and hourly
   limits. No message text is kept: only the matched entry and a normalised key of the question.
+- ``misses``: what went wrong (fallbacks, unsure answers, 👎), for the owners' /review: the
+  normalised question, the chat kind (never which chat), the best entry, its score and the
+  guesses offered, by whom and when; pruned after UNANSWERED_DAYS.
+- ``asks``: answers per entry per day (counts only), for the weekly digest; pruned likewise.
+- ``meta``: the bot's own bookkeeping (when the last digest went out).
 
 A group's rows move with it when it becomes a supergroup, and are deleted when the bot is removed.
 
@@ -29,8 +34,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from .misses import Reason, Record
+
 DB_NAME = "bot.sqlite3"
-SCHEMA_VERSION = 3  # 2: group_replies; 3: button_owners
+DAY = 86400
+SCHEMA_VERSION = 4  # 2: group_replies; 3: button_owners; 4: misses, asks, meta
 Vote = Literal["up", "down"]
 
 _SCHEMA = (
@@ -85,6 +93,40 @@ _SCHEMA = (
         PRIMARY KEY (chat_id, message_id)
     )
     """,
+    """
+    CREATE TABLE IF NOT EXISTS misses (
+        id          INTEGER PRIMARY KEY,
+        user_id     INTEGER NOT NULL,
+        chat_kind   TEXT    NOT NULL,
+        reason      TEXT    NOT NULL,
+        text        TEXT    NOT NULL,
+        certs       TEXT    NOT NULL,
+        entry_id    TEXT,
+        score       REAL    NOT NULL,
+        suggestions TEXT    NOT NULL,
+        at          REAL    NOT NULL,
+        reviewed_at REAL
+    )
+    """,
+    "CREATE INDEX IF NOT EXISTS misses_by_time ON misses (at)",
+    """
+    CREATE TABLE IF NOT EXISTS asks (
+        day      INTEGER NOT NULL,
+        entry_id TEXT    NOT NULL,
+        n        INTEGER NOT NULL,
+        PRIMARY KEY (day, entry_id)
+    )
+    """,
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+)
+# Everything about one person (?1: their id). A private chat's id is the person's id, so the
+# rows of that chat are theirs too.
+_FORGET_USER = (
+    "DELETE FROM user_state WHERE user_id = ?1 OR chat_id = ?1",
+    "DELETE FROM feedback WHERE user_id = ?1 OR chat_id = ?1",
+    "DELETE FROM group_replies WHERE user_id = ?1 OR chat_id = ?1",
+    "DELETE FROM button_owners WHERE owner = ?1 OR chat_id = ?1",
+    "DELETE FROM misses WHERE user_id = ?1",
 )
 # Tables whose rows belong to one chat: moved on migration to a supergroup, deleted on removal.
 _PER_CHAT = ("user_state", "chat_settings", "group_replies", "button_owners")
@@ -382,6 +424,122 @@ class Storage:
                 "DELETE FROM button_owners WHERE at < ?", (buttons_before,)
             ).rowcount
         return people, buttons
+
+    # --- what went wrong, and what was asked ---------------------------------------------------
+
+    def record_miss(
+        self,
+        user_id: int,
+        chat_kind: str,
+        reason: Reason,
+        text: str,
+        certs: tuple[str, ...],
+        entry_id: str | None,
+        score: float,
+        suggestions: tuple[str, ...],
+        at: float,
+    ) -> None:
+        """Keep one miss for the owners' review."""
+        self._db.execute(
+            "INSERT INTO misses (user_id, chat_kind, reason, text, certs, entry_id, score, "
+            "suggestions, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                user_id,
+                chat_kind,
+                reason,
+                text,
+                ",".join(certs),
+                entry_id,
+                score,
+                json.dumps(list(suggestions)),
+                at,
+            ),
+        )
+
+    def misses(self, since: float = 0.0, *, unreviewed: bool = False) -> list[Record]:
+        """Kept misses since ``since`` (only those no owner has acted on, with ``unreviewed``)."""
+        sql = (
+            "SELECT id, user_id, chat_kind, reason, text, certs, entry_id, score, suggestions, at "
+            "FROM misses WHERE at >= ?"
+        )
+        if unreviewed:
+            sql += " AND reviewed_at IS NULL"
+        sql += " ORDER BY id"
+        records = []
+        for row in self._db.execute(sql, (since,)):
+            try:
+                suggestions = tuple(str(s) for s in json.loads(row[8]))
+            except ValueError:
+                suggestions = ()
+            records.append(
+                Record(
+                    id=int(row[0]),
+                    user_id=int(row[1]),
+                    chat=str(row[2]),
+                    reason=row[3],
+                    text=str(row[4]),
+                    certs=tuple(c for c in str(row[5]).split(",") if c),
+                    entry_id=row[6],
+                    score=float(row[7]),
+                    suggestions=suggestions,
+                    at=float(row[9]),
+                )
+            )
+        return records
+
+    def mark_reviewed(self, ids: list[int], at: float) -> None:
+        """An owner acted on these misses (taught, declined or skipped them)."""
+        with self._transaction():
+            self._db.executemany(
+                "UPDATE misses SET reviewed_at = ? WHERE id = ?", [(at, i) for i in ids]
+            )
+
+    def count_ask(self, entry_id: str, at: float) -> None:
+        """One more answer from this entry today (a count, nothing about who asked)."""
+        self._db.execute(
+            "INSERT INTO asks (day, entry_id, n) VALUES (?, ?, 1) "
+            "ON CONFLICT (day, entry_id) DO UPDATE SET n = n + 1",
+            (int(at // DAY), entry_id),
+        )
+
+    def asks(self, since: float) -> list[tuple[str, int]]:
+        """(entry id, answers) since ``since`` (whole days), the most asked first."""
+        rows = self._db.execute(
+            "SELECT entry_id, SUM(n) FROM asks WHERE day >= ? GROUP BY entry_id "
+            "ORDER BY SUM(n) DESC, entry_id",
+            (int(since // DAY),),
+        ).fetchall()
+        return [(str(r[0]), int(r[1])) for r in rows]
+
+    def prune_misses(self, before: float) -> int:
+        """Forget misses and answer counts older than ``before``; how many misses went."""
+        with self._transaction():
+            gone = self._db.execute("DELETE FROM misses WHERE at < ?", (before,)).rowcount
+            self._db.execute("DELETE FROM asks WHERE day < ?", (int(before // DAY),))
+        return gone
+
+    def get_meta(self, key: str) -> str | None:
+        """A value of the bot's own bookkeeping."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Store a value of the bot's own bookkeeping."""
+        self._db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    # --- one person ----------------------------------------------------------------------------
+
+    def forget_user(self, user_id: int) -> int:
+        """Delete everything kept about this person (/forget); how many rows went."""
+        gone = 0
+        with self._transaction():
+            for statement in _FORGET_USER:
+                gone += self._db.execute(statement, (user_id,)).rowcount
+        return gone
 
     # --- whole chats ---------------------------------------------------------------------------
 

@@ -78,6 +78,8 @@ class Synonyms:
     typo_exempt: tuple[str, ...] = ()  # a word holding one of these is no typo target
     pronouns: tuple[str, ...] = ()  # stand for the person or event just talked about
     lookalikes: tuple[str, ...] = ()  # everyday words that hold a word of the field
+    qualifiable_aliases: tuple[str, ...] = ()  # short names that a trade before them takes over
+    trades: tuple[str, ...] = ()  # trades whose own 营销员/营销师 are other jobs
     shifts: tuple[Shift, ...] = ()  # a qualifier that moves a topic to a narrower one
 
 
@@ -108,6 +110,8 @@ _SECTIONS: dict[str, str] = {
     "typo_exempt": "words",
     "pronouns": "words",
     "lookalikes": "words",
+    "qualifiable_aliases": "words",
+    "trades": "words",
     "shifts": "topic shifts",
 }
 _REQUIRED = ("certificates", "topics", "compare_words", "followup_words", "fillers")
@@ -397,6 +401,8 @@ def parse_synonyms(data: Any, name: str, problems: list[str]) -> Synonyms | None
         typo_exempt=words("typo_exempt"),
         pronouns=words("pronouns"),
         lookalikes=words("lookalikes"),
+        qualifiable_aliases=words("qualifiable_aliases"),
+        trades=words("trades"),
         shifts=_shifts(r, data.get("shifts") or [], at("shifts"), topics),
         conversation=_word_lists(r, data.get("conversation") or {}, at("conversation")),
     )

@@ -59,7 +59,7 @@ OTHER_SETS = [p for p in tuned_sets() if p != DEFAULT_FILE]
 # A set first written blind and only then studied is held where it stands, not at 95%: its
 # remaining failures are the honest frontier, and tuning it to 95% would make it one more
 # tuned list (qa6 was the blind holdout B).
-FLOORS = {"qa6": (0.85, 0.97)}
+FLOORS = {"qa6": (0.85, 0.97), "qa7": (0.85, 0.80)}
 
 
 @pytest.mark.parametrize("path", OTHER_SETS, ids=lambda p: p.stem)

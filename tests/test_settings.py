@@ -60,6 +60,14 @@ def test_the_api_base_url_is_normalised_to_end_in_bot(given: str, expected: str)
     assert s.api_base_file_url == expected[: -len("bot")] + "file/bot"
 
 
+def test_the_learning_settings_have_defaults_and_take_their_bounds() -> None:
+    s = load_settings({}, env_file=None)
+    assert (s.unanswered_days, s.low_confidence, s.digest_day, s.digest_hour) == (30, 85, 1, 9)
+    env = {"UNANSWERED_DAYS": "7", "LOW_CONFIDENCE": "0", "DIGEST_DAY": "7", "DIGEST_HOUR": "0"}
+    s = load_settings(env, env_file=None)
+    assert (s.unanswered_days, s.low_confidence, s.digest_day, s.digest_hour) == (7, 0, 7, 0)
+
+
 def test_a_webhook_without_a_secret_gets_a_random_one() -> None:
     env = {"WEBHOOK_URL": "https://bot.example.com/hook"}
     first, second = load_settings(env, env_file=None), load_settings(env, env_file=None)
@@ -84,6 +92,11 @@ def test_a_webhook_without_a_secret_gets_a_random_one() -> None:
         ("WEBHOOK_URL", "http://bot.example.com/hook"),
         ("WEBHOOK_SECRET", "has spaces"),
         ("WEBHOOK_LISTEN", "everywhere"),
+        ("UNANSWERED_DAYS", "0"),
+        ("LOW_CONFIDENCE", "101"),
+        ("DIGEST_DAY", "8"),
+        ("DIGEST_DAY", "monday"),
+        ("DIGEST_HOUR", "24"),
     ],
 )
 def test_invalid_values_name_the_variable(name: str, value: str) -> None:
@@ -135,6 +148,10 @@ def test_the_example_env_file_is_valid_and_documents_every_variable() -> None:
         "CONTEXT_MINUTES",
         "CHOICE_MINUTES",
         "KEEP_DAYS",
+        "UNANSWERED_DAYS",
+        "LOW_CONFIDENCE",
+        "DIGEST_DAY",
+        "DIGEST_HOUR",
     }
     text = example.read_text(encoding="utf-8")
     for name in names:  # each has a comment above it

@@ -373,7 +373,7 @@ async def test_commands_and_descriptions_are_set_at_start(bot: BotDriver) -> Non
     assert "choose" not in group and {"compare", "faq", "help"} <= group
     assert "互联网营销师" in api.description and len(api.short_description) <= 120
     owner = {c["command"] for c in api.commands[f"chat:{OWNER['id']}"]}
-    assert owner == set(private) | {"feedback"}
+    assert owner == set(private) | {"feedback", "review"}
     assert only(await bot.say(ALICE, "/start")).text.startswith("您好")
 
 

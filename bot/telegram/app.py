@@ -26,16 +26,20 @@ from telegram.ext import Application, Defaults
 
 from ..choose import ChooseEngine, Flow, load_flow
 from ..knowledge import DEFAULT_DIR, Knowledge, load_knowledge
+from ..learned import Teaching, learned_path, read_learned
 from ..matcher import Matcher
 from ..settings import Settings
 from ..storage import Storage
+from ..taught import Taught
 from . import (
     choose,
     compare,
     dialog,
+    digest,
     errors,
     faq,
     feedback,
+    forget,
     group,
     group_admin,
     group_gate,
@@ -48,6 +52,7 @@ from . import (
     polling,
     presence,
     private,
+    review,
     sources,
 )
 from .common import NO_PREVIEW, App, Services, app_services
@@ -102,6 +107,7 @@ def build_application(
     matcher = Matcher(knowledge)
     engine = ChooseEngine(flow or load_flow(DEFAULT_DIR, knowledge), knowledge, matcher)
     storage = Storage.in_dir(settings.data_dir)
+    taught = Taught(matcher, load_learned(settings, knowledge))
     app = (
         Application.builder()
         .token(settings.token)
@@ -126,7 +132,9 @@ def build_application(
         .post_shutdown(post_shutdown)
         .build()
     )
-    app.bot_data["services"] = Services(settings, knowledge, matcher, storage, engine, clock)
+    app.bot_data["services"] = Services(
+        settings, knowledge, matcher, storage, engine, taught, clock
+    )
 
     # Order matters! Within a group PTB runs the first handler whose filters match, so:
     # 0. intake: the rate per person, the once-only check and edited messages, in negative
@@ -149,6 +157,8 @@ def build_application(
     group_members.register(app)
     group_admin.register(app)
     group.register(app)
+    review.register(app)  # its typed search runs in a handler group before the features
+    forget.register(app)
     inline.register(app)
     choose.register(app)
     private.register(app)
@@ -158,7 +168,22 @@ def build_application(
     feedback.register(app)
     errors.register(app)
     housekeeping.register(app)
+    digest.register(app)
     return app
+
+
+def load_learned(settings: Settings, knowledge: Knowledge) -> tuple[Teaching, ...]:
+    """The owners' teachings from DATA_DIR/learned.yaml; a broken file is logged, line by line,
+    and ignored (the bot answers from the shipped knowledge; /review refuses to write over it)."""
+    path = learned_path(settings.data_dir)
+    learned = read_learned(path, knowledge)
+    for problem in learned.problems:
+        logger.warning("Ignoring %s: %s", path.name, problem)
+    if learned.problems:
+        logger.warning("%s is ignored until fixed; run python -m bot kb check", path)
+    elif learned.teachings:
+        logger.info("Loaded %d taught phrasing(s) from %s", len(learned.teachings), path)
+    return learned.teachings
 
 
 def run(

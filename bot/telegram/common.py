@@ -44,6 +44,7 @@ from ..parts import QUESTION as QUESTION
 from ..parts import entry_reply as entry_reply
 from ..settings import Settings
 from ..storage import Storage
+from ..taught import Taught
 from .html import esc, is_parse_error, plain_text, split_html
 
 logger = logging.getLogger(__name__)
@@ -81,6 +82,7 @@ class Services:
     matcher: Matcher
     storage: Storage
     engine: ChooseEngine
+    taught: Taught  # the owners' teachings in force, swapped in place by /review
     clock: Callable[[], float] = time.time  # seconds; tests pass a fake one
     answered: OrderedDict[str, None] = field(default_factory=OrderedDict)  # recent query ids
 

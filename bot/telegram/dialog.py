@@ -37,6 +37,7 @@ from .common import (
     services,
 )
 from .html import esc
+from .learning import note
 
 SCRIPT_KEY = "script"
 Renderer = Callable[[Services, Part, Update], str]
@@ -161,6 +162,7 @@ async def converse(update: Update, context: CallbackContext, event: Event) -> No
         await answer_expired(update, context)
         return
     save_state(s, update, before, out.state)
+    note(context, update, out.asked)
     if query is not None:
         await answer_query(context, query, out.toast)
     for part in out.parts:
@@ -183,5 +185,6 @@ def register(app: App) -> None:
         s.engine,
         s.settings.context_minutes,
         s.settings.choice_minutes,
+        s.taught,
     )
     app.bot_data["dialog"] = Dialog(conversation, _converter)

@@ -26,6 +26,7 @@ from .common import (
     services,
 )
 from .html import bold, esc
+from .learning import note_down
 
 THANKS = {"up": "谢谢！很高兴能帮上忙。", "down": "谢谢反馈，我们会据此改进这个回答。"}
 NOT_OWNER = "抱歉，这个命令只对机器人的管理员开放。有问题可以直接问我。"
@@ -59,6 +60,8 @@ async def vote(update: Update, context: CallbackContext) -> None:
     chat_id, user_id = person(update)
     value: Vote = "up" if choice == "up" else "down"
     s.storage.record_feedback(chat_id, user_id, entry_id, value)
+    if value == "down":
+        note_down(context, update, entry_id)
     await answer_query(context, query, THANKS[choice])
     if isinstance(query.message, Message):
         # The message may be too old to edit, or already without the buttons: no matter.

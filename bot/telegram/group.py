@@ -52,6 +52,7 @@ from .group_policy import (
     worth_answering_unasked,
 )
 from .html import esc, link
+from .learning import note
 
 ASK_HINT = "想问什么？请把问题写在后面，例如：/ask 互联网营销师工资多少"
 ANSWERED = "这个问题{ago}回答过，"
@@ -198,6 +199,7 @@ async def deliver(
         html = pointer_html(message, decision, now)
         await send_logged(s, message, user_id, POINTER, html, entry_id=entry_id)
         return
+    note(context, update, out.asked)
     html, keyboard = render(s, update, part, out.state.script)
     await send_logged(
         s,

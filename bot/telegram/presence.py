@@ -35,6 +35,7 @@ PRIVATE_COMMANDS = (
     ("faq", "常见问题"),
     ("sources", "资料来源和日期"),
     ("help", "使用帮助"),
+    ("forget", "删除关于我的所有记录"),
 )
 GROUP_COMMANDS = (
     ("ask", "提问，例如 /ask 互联网营销师工资多少"),
@@ -45,7 +46,10 @@ GROUP_COMMANDS = (
 )
 # Group admins see one more command (Telegram shows this scope to them only).
 GROUP_ADMIN_COMMANDS = (*GROUP_COMMANDS, ("settings", "本群设置：自动回答、每小时回答上限"))
-OWNER_COMMANDS = (("feedback", "查看用户反馈汇总"),)
+OWNER_COMMANDS = (
+    ("feedback", "查看用户反馈汇总"),
+    ("review", "审阅没答好的问题，教机器人新问法"),
+)
 
 DESCRIPTION = (
     "您好！我是互联网营销师和全媒体运营师的考证咨询助手。\n\n"
@@ -89,7 +93,7 @@ async def announce(app: App, settings: Settings) -> None:
     )
     owner_commands = _commands(PRIVATE_COMMANDS + OWNER_COMMANDS)
     for admin in sorted(settings.admin_ids):
-        # In an owner's own chat the menu also offers /feedback. Fails until they start the bot.
+        # In an owner's own chat the menu also offers /feedback and /review. Fails until they start the bot.
         scope = BotCommandScopeChat(admin)
         await _attempt(
             f"owner commands for {admin}", partial(bot.set_my_commands, owner_commands, scope=scope)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..choose import load_flow
 from ..knowledge import Knowledge, KnowledgeError
+from ..learned import read_learned
 from ..matcher import Matcher
 
 
@@ -51,4 +52,25 @@ def check(knowledge: Knowledge, root: Path | str) -> int:
     else:
         print("没有近似重复：每种问法都匹配回自己的条目。")
     sys.stdout.flush()
+    return 0
+
+
+def check_learned(knowledge: Knowledge, path: Path) -> int:
+    """Validate the owners' teachings like the knowledge; non-zero when the file is broken (the
+    bot would ignore it). Also counts phrasings the matcher already answers the same way."""
+    if not path.exists():
+        print(f"没有教过的问法（{path} 不存在）。")
+        return 0
+    learned = read_learned(path, knowledge)
+    if learned.problems:
+        print(f"{path} 有错误，机器人会忽略它，只用自带知识库回答：", file=sys.stderr)
+        for problem in learned.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    matcher = Matcher(knowledge)
+    same = sum(1 for t in learned.teachings if matcher.ask(t.text).entry_id == t.entry)
+    print(
+        f"教过的问法有效：{path}，{len(learned.teachings)} 种"
+        f"（其中 {same} 种不教匹配器也会这样回答）。"
+    )
     return 0

@@ -27,7 +27,6 @@ CANTONESE = ("嘅", "咩", "唔", "冇", "啲", "點樣", "佢", "咗", "喺", "
 _SHARED_WITH_MANDARIN = re.compile(r"[關联聯]係|係數")
 
 _PHRASES = {"tw": "s2twp", "hk": "s2hk"}  # the whole reply
-_CHARACTERS = {"tw": "s2tw", "hk": "s2hk"}  # protected names: characters only
 
 
 @lru_cache(maxsize=8)
@@ -51,7 +50,13 @@ def detect(text: str, current: Script = "hans") -> Script:
     """The script a message is written in; ``current`` when the message does not tell."""
     text = text[:MAX_QUERY_CHARS]  # as much as the matcher reads; keeps a long message cheap
     traditional = _changed(text, "t2s")
-    simplified = _changed(text, "s2t")
+    if not traditional and current == "hans":
+        # Nothing Traditional, and the person reads Simplified: no need to load s2t (its
+        # phrase tables take some 30 MB), which only a Traditional reader's messages need.
+        return "hans"
+    # The Taiwan converter, which a Traditional reader's replies load anyway, counts the
+    # Simplified characters as well as s2t would (a second table set would cost ~30 MB more).
+    simplified = _changed(text, _PHRASES["tw"])
     cantonese = any(word in _SHARED_WITH_MANDARIN.sub("", text) for word in CANTONESE)
     # 晒 (Cantonese "all") is also Simplified for 曬: a tie with Cantonese words is Traditional.
     if traditional > simplified or (traditional and cantonese and traditional >= simplified):
@@ -82,7 +87,9 @@ class Converter:
         last = 0
         for found in self._protected.finditer(text):
             out.append(_convert(text[last : found.start()], _PHRASES[script]))
-            out.append(_convert(found.group(), _CHARACTERS[script]))
+            # One character at a time, no phrase rule applies (互联网 stays 互聯網, never
+            # 網際網路), with the converter already loaded instead of a second table set.
+            out.append("".join(_convert(ch, _PHRASES[script]) for ch in found.group()))
             last = found.end()
         out.append(_convert(text[last:], _PHRASES[script]))
         return "".join(out)

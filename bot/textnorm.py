@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -9,6 +10,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import opencc
+
+# Only pypinyin's table of single characters is read. Its phrase table (some 44 MB in memory,
+# a third of the whole bot) is loaded on import unless this is set, which pypinyin documents.
+os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
 from pypinyin.pinyin_dict import pinyin_dict
 
 # Longest text we look at. Longer messages are cut: no real question is this long, and the cap

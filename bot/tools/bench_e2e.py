@@ -26,24 +26,20 @@ import asyncio
 import gc
 import logging
 import multiprocessing
-import resource
-import signal
 import statistics
 import tempfile
 import time
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from ..knowledge import load_knowledge
 from .bench import make_queries
+from .bench_bot import GROUP_ID, TOKEN, bot_process
 from .fakebotapi import FakeBotAPI
 
-TOKEN = "100000001:AAE-e2e_benchmark_token_not_a_real_one"
 TARGET_RATE = 25.0  # questions a second offered in the latency measurement
 PACED = 600  # questions in the latency measurement (fewer when ``updates`` is smaller)
 TARGETS = {"p99_ms": 50.0, "silent_per_s": 300.0, "peak_mb": 120.0}
-GROUP_ID = -1001000000001
 CHATTER = (  # what a busy group says that is not a question for the bot
     "哈哈哈哈",
     "今天好热啊",
@@ -56,48 +52,6 @@ CHATTER = (  # what a busy group says that is not a question for the bot
 )
 WARM_UP = 60
 START_TIMEOUT = 60.0
-
-
-def _bot_process(base_url: str, data_dir: str, knowledge_dir: str, report: Connection) -> None:
-    """The bot, in a child process: long polling until SIGTERM; then its peak memory."""
-    from telegram import Update
-
-    from ..choose import load_flow
-    from ..settings import load_settings
-    from ..storage import Storage
-    from ..telegram import logs
-    from ..telegram.app import build_application
-    from ..telegram.group_policy import AUTO_KEY
-
-    env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": base_url, "DATA_DIR": data_dir}
-    settings = load_settings(env, env_file=None)
-    logs.protect(settings.token)
-    logs.configure(logging.WARNING)
-    knowledge = load_knowledge(knowledge_dir)
-    storage = Storage.in_dir(data_dir)
-    storage.set_chat_setting(GROUP_ID, AUTO_KEY, True)  # every message weighed, as in a big group
-    storage.close()
-    # throttle=False: the fake server has no flood limits to keep to.
-    app = build_application(
-        settings, knowledge, load_flow(knowledge_dir, knowledge), throttle=False
-    )
-    signed_in = app.post_init
-
-    async def ready(application: Any) -> None:
-        if signed_in is not None:
-            await signed_in(application)
-        report.send(_cpu_seconds())  # what start-up cost, to leave out of the per-update CPU
-
-    app.post_init = ready
-    app.run_polling(
-        poll_interval=0, allowed_updates=Update.ALL_TYPES, stop_signals=[signal.SIGTERM]
-    )
-    report.send((_cpu_seconds(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
-
-
-def _cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 class Load:
@@ -172,7 +126,7 @@ async def _measure(knowledge_dir: str, updates: int) -> dict[str, float]:
         async with FakeBotAPI(TOKEN) as api:
             load = Load(api, questions)
             bot = context.Process(
-                target=_bot_process, args=(api.base_url, data_dir, knowledge_dir, report)
+                target=bot_process, args=(api.base_url, data_dir, knowledge_dir, report)
             )
             bot.start()
             try:

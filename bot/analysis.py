@@ -234,6 +234,10 @@ class Analyzer:
                         return frozenset(found)
         return frozenset()
 
+    def _asked_in(self, clauses: list[Clause], result: Analysis) -> bool:
+        """True when the final topics are named in a clause that asks."""
+        return any(c.asks and self._topics_in(c.text) & result.final_topics for c in clauses)
+
     def _story_topics(self, clauses: list[Clause]) -> set[str]:
         """Topics named in clauses that tell about the person ("我是新闻学大三的学生")."""
         found: set[str] = set()
@@ -364,7 +368,16 @@ class Analyzer:
             if result.final_topics and not result.named:
                 # Topics only in clauses that tell about the person ("我儿子大学学的新闻……")
                 # count less than those of the question.
-                result.background = frozenset(self._story_topics(clauses) - result.final_topics)
+                story_topics = self._story_topics(clauses)
+                if (
+                    len(text) > LONG_MESSAGE
+                    and len(clauses) > 2
+                    and self._asked_in(clauses, result)
+                ):
+                    # A long message whose question names its own topic: everything before it
+                    # is the story ("……直播带货……我想开个培训机构，这个方向能不能做？").
+                    story_topics = set(topics)
+                result.background = frozenset(story_topics - result.final_topics)
         result.topics = topics
         for shift in self._syn.shifts:
             # "营销师培训以后会火吗": with 培训 in it, the outlook asked is the training market's.

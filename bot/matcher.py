@@ -177,6 +177,7 @@ class Matcher:
             return self._fallback(query, [], "", context, (f"about {a.foreign}",))
 
         direct = self._direct(a, certs, topics, context, inherited)
+        features: tuple[tuple[str, float], ...] = ()
         if direct is not None:
             best = Candidate(direct, 100.0, ("certificate named with no new topic",))
         elif ranked and ranked[0].score >= SUGGEST_THRESHOLD:
@@ -186,13 +187,10 @@ class Matcher:
                 why = f"confidence {sure:.2f} below {threshold:.2f}"
                 return self._fallback(query, ranked, "", context, (why,), features)
             best = Candidate(ranked[0].entry, 100 * sure, (*ranked[0].reasons, f"p={sure:.2f}"))
-            return self._missing(query, best, certs, a, ranked, context, features) or self._answer(
-                query, best, certs, a, ranked, features
-            )
         else:
             return self._fallback(query, ranked, "", context, ("nothing close",))
-        return self._missing(query, best, certs, a, ranked, context) or self._answer(
-            query, best, certs, a, ranked
+        return self._missing(query, best, certs, a, ranked, context, features) or self._answer(
+            query, best, certs, a, ranked, features
         )
 
     def _missing(

@@ -59,6 +59,7 @@ class Analysis:
     elliptical: bool = False  # no subject of its own: it may continue the conversation
     background: frozenset[str] = frozenset()  # topics only in clauses that tell, not ask
     unknown: float = 0.0  # share of the message's characters in no pair the knowledge uses
+    asked: str = ""  # the part that asks (all of a short message); the story is left out
 
 
 class Analyzer:
@@ -395,7 +396,7 @@ class Analyzer:
 
         result.followup = bool(self._followup.find(text))
 
-        asked = self._asking_part(clauses, text)
+        asked = result.asked = self._asking_part(clauses, text)
         for oos in self._syn.out_of_scope:
             if oos.pattern.search(asked):
                 result.out_of_scope = oos.reason

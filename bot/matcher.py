@@ -221,7 +221,7 @@ class Matcher:
             note = f"两篇资料都没有讲到{CERTS[certs[0]]}的这一点；最接近的是{near}的情况。"
         else:
             note = self._role_note(a, entry) or next(
-                (gap.note for gap in entry.lacks if any(w in a.text for w in gap.words)), ""
+                (gap.note for gap in entry.lacks if any(w in a.asked for w in gap.words)), ""
             )
         if not note:
             return None
@@ -535,7 +535,12 @@ class Matcher:
         for key in a.topics:
             role = topics[key]
             said = f"{entry.lead}{entry.answer}"
-            if role.role and key != entry.topic and role.label in a.text and role.label not in said:
+            if (
+                role.role
+                and key != entry.topic
+                and role.label in a.asked
+                and role.label not in said
+            ):
                 whole = "、".join(CERTS[c] for c in entry.certs)
                 return f"两篇资料没有单独讲{role.label}的这一点；最接近的是{whole}整体的情况。"
         return ""

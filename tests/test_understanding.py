@@ -119,3 +119,14 @@ def test_materials_in_general_are_declined_with_the_one_fact_the_articles_give(
 ) -> None:
     reply = matcher.ask("报名要准备什么材料")
     assert reply.kind == "fallback" and "三级要4年工作证明" in reply.note
+
+
+def test_a_missing_specific_counts_only_where_it_is_asked(matcher: Matcher) -> None:
+    asked = matcher.ask("新媒体运营工资多少")
+    assert asked.kind == "fallback" and "新媒体运营的工资数字" in asked.note
+    story = matcher.ask("我做了三年新媒体运营，工资一直不高，想问问互联网营销师工资多少？")
+    assert story.entry_id == "ims.salary"
+
+
+def test_recognition_by_the_state_is_about_the_certificates(matcher: Matcher) -> None:
+    assert matcher.ask("国家认可吗").entry_id == "both.official"

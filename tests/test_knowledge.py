@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from kbfiles import break_file, load_problems
 
-from bot.knowledge import CERTS, Knowledge, KnowledgeError, load_knowledge
+from bot.knowledge import CERTS, Knowledge
 
 
 def test_shipped_knowledge_is_complete(knowledge: Knowledge) -> None:
@@ -49,27 +50,15 @@ def test_answers_are_plain_text(knowledge: Knowledge) -> None:
             assert marker not in entry.answer, (entry.id, marker)
 
 
-def _break(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _problems(root: Path) -> list[str]:
-    with pytest.raises(KnowledgeError) as info:
-        load_knowledge(root)
-    return info.value.problems
-
-
 def test_malformed_yaml_names_file_and_line(kb_copy: Path) -> None:
-    _break(kb_copy / "entries" / "amo.yaml", "  certs: [amo]", "  certs: [amo\n  : :")
-    (problem,) = _problems(kb_copy)
+    break_file(kb_copy / "entries" / "amo.yaml", "  certs: [amo]", "  certs: [amo\n  : :")
+    (problem,) = load_problems(kb_copy)
     assert problem.startswith("knowledge/entries/amo.yaml:") and "invalid YAML" in problem
 
 
 def test_missing_field_is_named(kb_copy: Path) -> None:
-    _break(kb_copy / "entries" / "ims.yaml", "  topic: salary\n", "")
-    problems = _problems(kb_copy)
+    break_file(kb_copy / "entries" / "ims.yaml", "  topic: salary\n", "")
+    problems = load_problems(kb_copy)
     assert any(
         "knowledge/entries/ims.yaml:" in p and "'ims.salary' is missing 'topic'" in p
         for p in problems
@@ -77,8 +66,8 @@ def test_missing_field_is_named(kb_copy: Path) -> None:
 
 
 def test_duplicate_id_points_to_both_places(kb_copy: Path) -> None:
-    _break(kb_copy / "entries" / "amo.yaml", "id: amo.salary", "id: ims.salary")
-    problems = _problems(kb_copy)
+    break_file(kb_copy / "entries" / "amo.yaml", "id: amo.salary", "id: ims.salary")
+    problems = load_problems(kb_copy)
     assert any(
         "duplicate id 'ims.salary'" in p and "entries/amo.yaml:" in p and "entries/ims.yaml:" in p
         for p in problems
@@ -87,8 +76,8 @@ def test_duplicate_id_points_to_both_places(kb_copy: Path) -> None:
 
 def test_an_id_too_long_for_button_data_is_refused(kb_copy: Path) -> None:
     long_id = "amo.salary_" + "x" * 30
-    _break(kb_copy / "entries" / "amo.yaml", "id: amo.salary", f"id: {long_id}")
-    problems = _problems(kb_copy)
+    break_file(kb_copy / "entries" / "amo.yaml", "id: amo.salary", f"id: {long_id}")
+    problems = load_problems(kb_copy)
     assert any(
         "entries/amo.yaml:" in p and f"id '{long_id}' is 41 characters; at most 32" in p
         for p in problems
@@ -112,21 +101,21 @@ def test_dangling_related_id(kb_copy: Path) -> None:
         text[:start] + "related: [no.such_entry]" + text[text.index("\n", start) :],
         encoding="utf-8",
     )
-    problems = _problems(kb_copy)
+    problems = load_problems(kb_copy)
     assert any("relates to unknown 'no.such_entry'" in p and "compare.yaml:" in p for p in problems)
 
 
 def test_unknown_topic_and_source(kb_copy: Path) -> None:
-    _break(kb_copy / "entries" / "amo.yaml", "topic: levels", "topic: weather")
-    _break(kb_copy / "entries" / "amo.yaml", "sources: [sdzsb_2023]", "sources: [blog_2024]")
-    problems = _problems(kb_copy)
+    break_file(kb_copy / "entries" / "amo.yaml", "topic: levels", "topic: weather")
+    break_file(kb_copy / "entries" / "amo.yaml", "sources: [sdzsb_2023]", "sources: [blog_2024]")
+    problems = load_problems(kb_copy)
     assert any("topic 'weather'" in p for p in problems)
     assert any("unknown source 'blog_2024'" in p for p in problems)
 
 
 @pytest.mark.slow
 def test_kb_check_reports_problems_without_traceback(kb_copy: Path) -> None:
-    _break(kb_copy / "entries" / "ims.yaml", "id: ims.price", "id: ims.salary")
+    break_file(kb_copy / "entries" / "ims.yaml", "id: ims.price", "id: ims.salary")
     run = subprocess.run(
         [sys.executable, "-m", "bot", "--knowledge", str(kb_copy), "kb", "check"],
         capture_output=True,

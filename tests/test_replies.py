@@ -13,8 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from kbfiles import break_file, load_problems
 
-from bot.knowledge import LEAD_MAX_LENGTH, Entry, Knowledge, KnowledgeError, load_knowledge
+from bot.knowledge import LEAD_MAX_LENGTH, Entry, Knowledge
 from bot.matcher import Matcher, Reply
 from bot.render import render_text
 from bot.telegram.common import entry_reply
@@ -89,18 +90,6 @@ def test_where_the_articles_disagree_the_lead_says_so_with_dates(knowledge: Know
     assert lead.startswith("两篇文章说法不一") and "2022年2月" in lead and "2023年1月" in lead
 
 
-def _break(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _problems(root: Path) -> list[str]:
-    with pytest.raises(KnowledgeError) as info:
-        load_knowledge(root)
-    return info.value.problems
-
-
 def _line_of(path: Path, text: str) -> int:
     return path.read_text(encoding="utf-8").splitlines().index(text) + 1
 
@@ -109,9 +98,9 @@ def test_an_entry_without_a_lead_is_refused_with_file_and_line(kb_copy: Path) ->
     path = kb_copy / "entries" / "amo.yaml"
     lead = next(line for line in path.read_text(encoding="utf-8").splitlines() if "lead:" in line)
     line = _line_of(path, "- id: amo.definition")
-    _break(path, lead + "\n", "")
+    break_file(path, lead + "\n", "")
     assert f"knowledge/entries/amo.yaml:{line}: entry 'amo.definition' is missing 'lead'" in (
-        _problems(kb_copy)
+        load_problems(kb_copy)
     )
 
 
@@ -119,14 +108,14 @@ def test_a_lead_over_80_characters_is_refused_at_its_line(kb_copy: Path) -> None
     path = kb_copy / "entries" / "ims.yaml"
     old = "  lead: 李佳琦等人是官方特批的互联网营销师二级，也就是技师级。"
     line = _line_of(path, old)
-    _break(path, old, old + "文章" * 30)
-    (problem,) = _problems(kb_copy)
+    break_file(path, old, old + "文章" * 30)
+    (problem,) = load_problems(kb_copy)
     assert problem.startswith(f"knowledge/entries/ims.yaml:{line}: entry 'people.lijiaqi'")
     assert "lead of 87 characters; at most 80" in problem
 
 
 def test_kb_check_refuses_a_missing_lead_without_a_traceback(kb_copy: Path) -> None:
-    _break(kb_copy / "entries" / "compare.yaml", "  lead: ", "  leed: ")
+    break_file(kb_copy / "entries" / "compare.yaml", "  lead: ", "  leed: ")
     run = subprocess.run(
         [sys.executable, "-m", "bot", "--knowledge", str(kb_copy), "kb", "check"],
         capture_output=True,

@@ -6,19 +6,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from kbfiles import break_file, load_problems
 
 from bot.cli import main
 from bot.knowledge import KnowledgeError, load_knowledge
 
 
 def _break(kb: Path, old: str, new: str) -> list[str]:
-    path = kb / "synonyms.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    with pytest.raises(KnowledgeError) as caught:
-        load_knowledge(kb)
-    return caught.value.problems
+    break_file(kb / "synonyms.yaml", old, new)
+    return load_problems(kb)
 
 
 def test_unknown_section_is_named_with_its_line(kb_copy: Path) -> None:

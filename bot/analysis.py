@@ -69,6 +69,11 @@ class Analyzer:
         syn = knowledge.synonyms
         self._syn = syn
         self._replace = Lexicon((k, v) for k, v in syn.replacements.items())
+        self._raw_replace = Lexicon((k, v) for k, v in syn.raw_replacements.items())
+        # "……是不是真的" closing a message only asks whether the claim before it is true.
+        self._claim_tail = (
+            re.compile(f"(?:{syn.claim_check.pattern})$") if syn.claim_check else None
+        )
         self._certs = Lexicon((a, c) for c, aliases in syn.cert_aliases.items() for a in aliases)
         self._topics = Lexicon((w, t.key) for t in syn.topics.values() for w in (*t.words, *t.asks))
         self._topic_evidence = frozenset(w for t in syn.topics.values() for w in t.words)
@@ -145,8 +150,12 @@ class Analyzer:
         words += list(syn.own_titles)
         return words
 
-    def _rewrite(self, text: str) -> str:
-        matches = self._replace.find(text)
+    def _read(self, raw: str) -> str:
+        """The typed text normalised, with the synonyms' replacements made."""
+        return self._rewrite(normalize(self._rewrite(raw, self._raw_replace)))
+
+    def _rewrite(self, text: str, lexicon: Lexicon | None = None) -> str:
+        matches = (lexicon or self._replace).find(text)
         if not matches:
             return text
         parts, last = [], 0
@@ -173,7 +182,7 @@ class Analyzer:
         out = []
         for found in _CLAUSE.finditer(raw[: MAX_QUERY_CHARS * 2]):
             piece = found.group(0)
-            text = self._typos.correct(self._spell_pinyin(self._rewrite(normalize(piece))))
+            text = self._typos.correct(self._spell_pinyin(self._read(piece)))
             if not text:
                 continue
             asks = piece.rstrip().endswith(_ASKING_MARKS) or bool(self._questions.find(text))
@@ -210,11 +219,30 @@ class Analyzer:
 
     def names_anyone(self, raw: str) -> bool:
         """True when the message names a person or event the articles tell of."""
-        text = self._rewrite(normalize(raw))
+        text = self._read(raw)
         return any(self._syn.topics[t].named for t in self._topics_in(text))
 
+    def _topic_matches(self, text: str) -> list[Match]:
+        """The topic words of a text, read for the most cover, without those the message sets
+        aside ("除了当主播还能干啥") or only quotes as a claim to check (……是不是真的)."""
+        found = self._topics.cover(text)
+        spans = []
+        if self._syn.set_aside is not None:
+            # What is set aside is not asked only when what follows asks something else:
+            # "除了学历还要啥" still asks about the requirements.
+            spans += [
+                (m.start(), m.end())
+                for m in self._syn.set_aside.finditer(text)
+                if any(f.start >= m.end() for f in found)
+            ]
+        tail = self._claim_tail.search(text) if self._claim_tail else None
+        if tail and tail.start() > 0:
+            spans.append((tail.start(), tail.end()))
+        kept = [m for m in found if not any(a <= m.start and m.end <= b for a, b in spans)]
+        return kept if kept else found
+
     def _topics_in(self, text: str) -> set[str]:
-        found = {t for m in self._topics.find(text) for t in m.labels}
+        found = {t for m in self._topic_matches(text) for t in m.labels}
         return found | {t.key for t in self._syn.topics.values() if self._pattern_hit(t, text)}
 
     @staticmethod
@@ -290,7 +318,10 @@ class Analyzer:
             prefix = prefix[1:]
         if not 2 <= len(prefix) <= MAX_SUBJECT or not _CJK_RUN.fullmatch(prefix):
             return ""
-        if prefix.endswith(tuple(self._syn.object_verbs)):
+        syn = self._syn
+        if any(w in prefix for w in (*syn.object_verbs, *syn.pronouns, *syn.background_words)):
+            # "老哥们说这证……", "等他明年……", "孙子说……": what someone said, or a person,
+            # not a subject the message asks about.
             return ""
         known = self._known_pairs
         pairs = [prefix[i : i + 2] not in known for i in range(min(2, len(prefix) - 1))]
@@ -298,7 +329,7 @@ class Analyzer:
 
     def analyze(self, raw: str) -> Analysis:
         """Find certificates, topics and signals in a message."""
-        text = self._typos.correct(self._spell_pinyin(self._rewrite(normalize(raw))))
+        text = self._typos.correct(self._spell_pinyin(self._read(raw)))
         result = Analysis(text=text)
         if not text:
             return result
@@ -318,7 +349,8 @@ class Analyzer:
             result.text = text
         result.certs = tuple(sorted(certs))
 
-        topic_matches = self._topics.find(text)
+        every_topic_word = self._topics.cover(text)
+        topic_matches = self._topic_matches(text)
         # Strength: twice the length of the longest word naming the topic, plus one for each
         # further word (of two topics named by equally long words, the one named more often
         # weighs more). A topic found only by a pattern ("今年17") counts as a two-character word.
@@ -340,8 +372,14 @@ class Analyzer:
         }
 
         clauses = self._clauses(raw)
+        asked = result.asked = self._asking_part(clauses, text)
+        focus_key = self._focus(asked, len(certs), topics)
+        if focus_key:
+            # "互联网营销师就是带货主播吗": the form asks what the certificate is; what it is
+            # likened to only informs.
+            topics = {focus_key: max(topics.values(), default=0) + 1}
         named = {t for t in topics if self._syn.topics[t].named}
-        if named and len(clauses) > 1:
+        if named and len(clauses) > 1 and len(text) > LONG_MESSAGE:
             # A person or event told of in the story ("俞敏洪都去带货了……我能开培训班吗") is
             # not what a long message asks about; named in the asking clause, it is.
             asked = "".join(c.text for c in clauses if c.asks) or clauses[-1].text
@@ -355,7 +393,7 @@ class Analyzer:
         # A question form ("有什么区别") yields to a specific topic, but only to one the message
         # asks about: "我是大三学生……两个有什么区别" asks the difference, not eligibility.
         focus = result.final_topics or frozenset(topics)
-        generic = {t for t in topics if self._syn.topics[t].generic}
+        generic = {t for t in topics if self._syn.topics[t].generic and t != focus_key}
         specific = set(topics) - generic
         result.compare = bool(self._compare.find(text)) or len(certs) > 1
         story = self._story_topics(clauses) if specific and focus <= generic else set()
@@ -381,8 +419,9 @@ class Analyzer:
                 result.background = frozenset(story_topics - result.final_topics)
         result.topics = topics
         for shift in self._syn.shifts:
-            # "营销师培训以后会火吗": with 培训 in it, the outlook asked is the training market's.
-            if shift.source in topics and any(w in text for w in shift.when):
+            # "营销师培训以后会火吗": with 培训 in what it asks, the outlook asked is the
+            # training market's (培训 in the story before the question does not count).
+            if shift.source in topics and any(w in asked for w in shift.when):
 
                 def moved(keys: frozenset[str], shift: Shift = shift) -> frozenset[str]:
                     return frozenset(shift.target if k == shift.source else k for k in keys)
@@ -393,10 +432,10 @@ class Analyzer:
                 result.background = moved(result.background)
         if result.final_topics:
             result.final_topics &= frozenset(topics)
+        self._umbrella(result, topics)
 
         result.followup = bool(self._followup.find(text))
 
-        asked = result.asked = self._asking_part(clauses, text)
         for oos in self._syn.out_of_scope:
             if oos.pattern.search(asked):
                 result.out_of_scope = oos.reason
@@ -412,13 +451,13 @@ class Analyzer:
             hinted = {c for m in self._hints.find(text) for c in m.labels}
             if len(hinted) == 1:
                 result.hinted = tuple(hinted)
-        result.evidence = self._evidence(text, result, topic_matches)
+        result.evidence = self._evidence(text, result, every_topic_word)
         if not result.certs and not result.hinted and topic_matches and not result.compare:
             # Only a topic word and an unknown subject before it ("淘宝客服工资多少"); a word
             # of the field beside them ("普通话不好能干直播吗") keeps the message ours.
             first = topic_matches[0].start
             topic_words = {m.phrase for m in topic_matches}
-            later = self._evidence(text[first:], result, self._topics.find(text[first:]))
+            later = self._evidence(text[first:], result, self._topics.cover(text[first:]))
             if all(word in topic_words or word in CERTS.values() for word in later):
                 result.foreign = self._foreign_subject(text, first)
         result.on_subject = bool(result.evidence or result.topics)
@@ -428,6 +467,52 @@ class Analyzer:
         result.core = core
         result.tokens = " ".join(self._codes.get(t, t) for t in self._segmenter.segment(core))
         return result
+
+    def _focus(self, asked: str, certs: int, topics: dict[str, int]) -> str:
+        """The topic whose focus form the asking part has, when the part asks nothing else
+        outside that form; else "". With both certificates named, the form compares them
+        instead ("两个是一回事吗")."""
+        if certs > 1:
+            return ""
+        for topic in self._syn.topics.values():
+            for pattern in topic.focus:
+                found = pattern.search(asked)
+                if found is None:
+                    continue
+                outside = asked[: found.start()] + "\n" + asked[found.end() :]
+                others = self._topics_in(outside) & topics.keys() - {topic.key}
+                # A topic word it is likened to ("跟网红培训班差不多") is the subject compared,
+                # unless it names a role ("就是带货主播吗": a job within the certificate).
+                likened = {
+                    t
+                    for m in self._topics.cover(found.group(0))
+                    if m.phrase in self._topic_evidence
+                    for t in m.labels
+                    if not self._syn.topics[t].role
+                }
+                if not likened and not any(not self._syn.topics[t].generic for t in others):
+                    return topic.key
+        return ""
+
+    def _umbrella(self, result: Analysis, topics: dict[str, int]) -> None:
+        """ "直播销售员和选品员分别干啥": several roles asked at once ask for the topic that
+        covers them all."""
+        umbrella = self._syn.roles_topic
+        asked = result.final_topics or frozenset(topics)
+        # Named by their titles: "帮主播挑货" names one role and what it works for.
+        roles = {
+            t
+            for t in asked
+            if self._syn.topics[t].role and self._syn.topics[t].label in result.text
+        }
+        if not umbrella or len(roles) < 2:
+            return
+        strength = max(topics[t] for t in roles)
+        for t in roles:
+            del topics[t]
+        topics[umbrella] = max(strength, topics.get(umbrella, 0))
+        result.final_topics = (result.final_topics - roles) | {umbrella}
+        result.background -= roles
 
     def _evidence(self, text: str, a: Analysis, topic_matches: list[Match]) -> tuple[str, ...]:
         """What shows the message is about the certificates' world: a certificate's name, a

@@ -109,6 +109,7 @@ class Matcher:
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
         self.analyzer = Analyzer(knowledge)
+        self._other_words = knowledge.synonyms.other_cert_words
         self._owner: list[int] = []
         self._cores: list[str] = []
         self._tokens: list[str] = []
@@ -189,9 +190,9 @@ class Matcher:
             best = Candidate(ranked[0].entry, 100 * sure, (*ranked[0].reasons, f"p={sure:.2f}"))
         else:
             return self._fallback(query, ranked, "", context, ("nothing close",))
-        return self._missing(query, best, certs, a, ranked, context, features) or self._answer(
-            query, best, certs, a, ranked, features
-        )
+        return self._missing(
+            query, best, certs, a, ranked, context, features, inherited
+        ) or self._answer(query, best, certs, a, ranked, features)
 
     def _missing(
         self,
@@ -202,6 +203,7 @@ class Matcher:
         ranked: list[Candidate],
         context: Context,
         features: tuple[tuple[str, float], ...] = (),
+        inherited: bool = False,
     ) -> Reply | None:
         """An honest fallback when the message asks for a specific the articles lack: a
         certificate or a job they say nothing of on this topic, or a detail the entry itself
@@ -209,7 +211,9 @@ class Matcher:
         entry first, instead of answering as if the nearest were what was asked."""
         entry = best.entry
         note = ""
-        named = len(certs) == 1 and certs in (a.certs, a.hinted)
+        # Named, pointed to (四级, 广电), or carried over from the conversation ("多少钱" after
+        # a 全媒体运营师 answer): the person asks about that one certificate.
+        named = len(certs) == 1 and (certs in (a.certs, a.hinted) or inherited)
         compared = self._comparison_for(entry.topic)
         if named and certs[0] not in entry.certs and compared is not None:
             # "全媒体运营师有冇用": the entry comparing both speaks of it.
@@ -427,7 +431,13 @@ class Matcher:
         """Fill in the certificate, or the topic, from the previous turn."""
         certs, topics = a.certs, dict(a.topics)
         inherited = False
-        if not certs and a.hinted and not a.compare:
+        other = [c for c in CERTS if c not in context.certs]
+        if not certs and len(other) == 1 and any(w in a.text for w in self._other_words):
+            # "那另一个证呢": the certificate not being discussed, on the same topic.
+            certs, inherited = (other[0],), True
+            if not topics and context.topic:
+                topics = {context.topic: 1}
+        elif not certs and a.hinted and not a.compare:
             certs = a.hinted
         elif not certs and context.certs and not a.compare and a.elliptical:
             # A question with no subject of its own ("要多少钱") continues the certificate being

@@ -30,6 +30,9 @@ class Topic:
     named: bool = False  # a person or event: mentioned at all, it is what the message is about
     refines: tuple[str, ...] = ()  # in a follow-up, narrows these topics instead of replacing them
     role: bool = False  # one job within a certificate (选品员): its label is a title people use
+    # Forms that make this topic the question whatever else the message names ("就是主播吗"
+    # asks what the certificate is; the words it is likened to only inform).
+    focus: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,12 @@ class Synonyms:
     qualifiable_aliases: tuple[str, ...] = ()  # short names that a trade before them takes over
     trades: tuple[str, ...] = ()  # trades whose own 营销员/营销师 are other jobs
     shifts: tuple[Shift, ...] = ()  # a qualifier that moves a topic to a narrower one
+    # Replacements applied to the message as typed, before it is converted to Simplified
+    # (Cantonese 係 would otherwise become the everyday 系).
+    raw_replacements: Mapping[str, str] = field(default_factory=dict)
+    set_aside: re.Pattern[str] | None = None  # a span whose topics are not asked ("除了主播")
+    roles_topic: str = ""  # the topic covering every role, asked when several roles are
+    other_cert_words: tuple[str, ...] = ()  # "那另一个证呢": the certificate not being discussed
 
 
 # Section name -> kind. Kinds: words (a list of strings), pattern (one regex), id (an entry id).
@@ -101,6 +110,10 @@ _SECTIONS: dict[str, str] = {
     "claim_check_pattern": "pattern",
     "greetings": "greetings",
     "replacements": "replacements",
+    "raw_replacements": "replacements",
+    "set_aside_pattern": "pattern",
+    "roles_topic": "topic",
+    "other_cert_words": "words",
     "domain_words": "words",
     "domain_phrases": "words",
     "difference_entry": "id",
@@ -124,6 +137,7 @@ _TOPIC_FIELDS = {
     "named": "flag",
     "refines": "words",
     "role": "flag",
+    "focus": "patterns",
 }
 
 
@@ -167,6 +181,16 @@ class _Reader:
         except re.error as exc:
             self.problem(line_of(value, line), f"{what}: bad pattern: {exc}")
             return None
+
+    def patterns(self, value: Any, what: str, line: int) -> tuple[re.Pattern[str], ...]:
+        """A list of regular expressions; anything else is reported."""
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.problem(line, f"{what} must be a list of patterns")
+            return ()
+        compiled = (self.pattern(p, what, line) for p in value)
+        return tuple(p for p in compiled if p is not None)
 
     def flag(self, value: Any, what: str, line: int) -> bool:
         if value is None:
@@ -214,17 +238,15 @@ def _topics(r: _Reader, value: Any, line: int) -> dict[str, Topic]:
         if not words and not asks and not item.get("patterns"):
             r.problem(at, f"topic '{key}' needs some 'words'")
             continue
-        patterns = []
-        for p in item.get("patterns") or []:
-            compiled = r.pattern(p, f"topic '{key}' patterns", at)
-            if compiled is not None:
-                patterns.append(compiled)
+        patterns = r.patterns(item.get("patterns"), f"topic '{key}' patterns", at)
+        focus = r.patterns(item.get("focus"), f"topic '{key}' focus", at)
         topics[str(key)] = Topic(
             key=str(key),
             label=label.strip(),
             words=words,
             asks=asks,
-            patterns=tuple(patterns),
+            patterns=patterns,
+            focus=focus,
             generic=r.flag(item.get("generic"), f"topic '{key}' generic", at),
             named=r.flag(item.get("named"), f"topic '{key}' named", at),
             refines=r.words(item.get("refines"), f"topic '{key}' refines", at),
@@ -313,16 +335,16 @@ def _word_lists(r: _Reader, value: Any, line: int) -> dict[str, tuple[str, ...]]
     }
 
 
-def _replacements(r: _Reader, value: Any, line: int) -> dict[str, str]:
+def _replacements(r: _Reader, value: Any, line: int, what: str = "replacements") -> dict[str, str]:
     if not isinstance(value, dict):
-        r.problem(line, "replacements must map words to words")
+        r.problem(line, f"{what} must map words to words")
         return {}
     out: dict[str, str] = {}
     for key, target in value.items():
         if key == LINE_KEY:
             continue
         if not isinstance(key, str) or not isinstance(target, str) or not key or not target:
-            r.problem(line_of(key, line), f"replacement {key!r}: {target!r} must be two words")
+            r.problem(line_of(key, line), f"{what}: {key!r}: {target!r} must be two words")
         else:
             out[key] = target
     return out
@@ -371,11 +393,18 @@ def parse_synonyms(data: Any, name: str, problems: list[str]) -> Synonyms | None
     def pattern(key: str) -> re.Pattern[str] | None:
         return r.pattern(data[key], key, at(key)) if key in data else None
 
+    roles_topic = data.get("roles_topic") or ""
+    if not isinstance(roles_topic, str):
+        r.problem(at("roles_topic"), "roles_topic must be a topic key")
+        roles_topic = ""
     difference = data.get("difference_entry") or ""
     if not isinstance(difference, str):
         r.problem(at("difference_entry"), "difference_entry must be an entry id")
         difference = ""
     topics = _topics(r, data["topics"], at("topics"))
+    if roles_topic and roles_topic not in topics:
+        r.problem(at("roles_topic"), f"roles_topic: unknown topic '{roles_topic}'")
+        roles_topic = ""
     return Synonyms(
         cert_aliases=_certificates(r, data["certificates"], at("certificates")),
         topics=topics,
@@ -384,6 +413,12 @@ def parse_synonyms(data: Any, name: str, problems: list[str]) -> Synonyms | None
         fillers=words("fillers"),
         greetings=_greetings(r, data.get("greetings") or {}, at("greetings")),
         replacements=_replacements(r, data.get("replacements") or {}, at("replacements")),
+        raw_replacements=_replacements(
+            r, data.get("raw_replacements") or {}, at("raw_replacements"), "raw_replacements"
+        ),
+        set_aside=pattern("set_aside_pattern"),
+        roles_topic=roles_topic,
+        other_cert_words=words("other_cert_words"),
         domain_words=words("domain_words"),
         out_of_scope=_out_of_scope(r, data.get("out_of_scope") or [], at("out_of_scope")),
         own_titles=words("own_titles"),

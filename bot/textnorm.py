@@ -92,6 +92,42 @@ class Lexicon:
                 i += 1
         return found
 
+    def cover(self, text: str) -> list[Match]:
+        """Non-overlapping matches that cover the most characters (of equal cover, the fewer
+        matches): "是干什么工作" is read as 是 + 干什么工作, where a left-to-right longest match
+        would take 是干什么 and leave 工作 alone."""
+        n = len(text)
+        table, starts = self._table, self._starts
+        # best[i]: (characters covered, -matches, the match starting the best reading of text[i:])
+        best: list[tuple[int, int, Match | None]] = [(0, 0, None)] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            covered, count, _ = best[i + 1]
+            choice: tuple[int, int, Match | None] = (covered, count, None)
+            for length in starts.get(text[i], ()):
+                if i + length <= n:
+                    phrase = text[i : i + length]
+                    labels = table.get(phrase)
+                    if labels is not None:
+                        after = best[i + length]
+                        option = (
+                            after[0] + length,
+                            after[1] - 1,
+                            Match(i, i + length, phrase, labels),
+                        )
+                        if option[:2] >= choice[:2]:  # a tie keeps the longest match here
+                            choice = option
+            best[i] = choice
+        found: list[Match] = []
+        i = 0
+        while i < n:
+            m = best[i][2]
+            if m is None:
+                i += 1
+            else:
+                found.append(m)
+                i = m.end
+        return found
+
     def remove(self, text: str) -> str:
         """The text without any of the phrases."""
         matches = self.find(text)

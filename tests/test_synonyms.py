@@ -61,3 +61,11 @@ def test_dangling_references_are_reported(kb_copy: Path) -> None:
 def test_a_bad_pattern_is_reported(kb_copy: Path) -> None:
     problems = _break(kb_copy, "claim_check_pattern: '", "claim_check_pattern: '(")
     assert any("claim_check_pattern: bad pattern" in p for p in problems)
+
+
+def test_new_rule_sections_are_checked(kb_copy: Path) -> None:
+    problems = _break(kb_copy, "roles_topic: duties", "roles_topic: dutys")
+    assert any("roles_topic: unknown topic 'dutys'" in p for p in problems)
+    problems = _break(kb_copy, "    focus:\n", "    focus: '定义'\n    fucus:\n")
+    assert any("focus must be a list of patterns" in p for p in problems)
+    assert any("unknown field 'fucus'" in p for p in problems)

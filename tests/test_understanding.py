@@ -130,3 +130,67 @@ def test_a_missing_specific_counts_only_where_it_is_asked(matcher: Matcher) -> N
 
 def test_recognition_by_the_state_is_about_the_certificates(matcher: Matcher) -> None:
     assert matcher.ask("国家认可吗").entry_id == "both.official"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("大陆说的互联网营销师，就是直播主的意思吗？", "ims.definition"),
+        ("互联网营销师的官方定义到底是啥", "ims.definition"),
+        ("全媒体运营师跟我们这边讲的小编是不是差不多的工作？", "amo.definition"),
+        # Likened to a thing with its own entry, the comparison is that entry's.
+        ("营销师培训班不就是换了个名的网红班吗", "training.vs_influencer"),
+        # "就是要……" states a requirement; it likens the certificate to nothing.
+        ("考互联网营销师四级就是要大专吗", "ims.eligibility"),
+    ],
+)
+def test_a_likening_asks_what_the_certificate_is(
+    matcher: Matcher, question: str, expected: str
+) -> None:
+    assert matcher.ask(question).entry_id == expected
+
+
+def test_what_is_set_aside_is_not_asked(matcher: Matcher) -> None:
+    assert matcher.ask("互联网营销师除了当主播还能干啥").entry_id == "ims.duties"
+    # Nothing else asked after it: the set-aside word is still the subject.
+    assert matcher.ask("考营销师三级除了学历还要啥").entry_id == "ims.eligibility"
+
+
+def test_several_roles_asked_together_get_the_whole_list(matcher: Matcher) -> None:
+    assert matcher.ask("直播销售员和选品员分别是干啥的").entry_id == "ims.duties"
+    # One role and what it works for ("帮主播挑货") is still that one role.
+    assert matcher.ask("选品员主要负责什么").entry_id == "ims.job.product_selector"
+
+
+def test_cantonese_is_read_before_it_becomes_simplified(matcher: Matcher) -> None:
+    assert matcher.ask("互聯網營銷師張證係邊個發㗎？").entry_id == "ims.issuer"
+    assert matcher.ask("全媒體運營師係咪要識剪片同整動畫㗎").entry_id == "amo.duties"
+
+
+def test_what_someone_said_is_no_foreign_subject(matcher: Matcher) -> None:
+    for question in (
+        "老哥们说这证一个月能挣一万多，真的假的",
+        "孙子说报名要交两千多块，这钱里头都包了些啥",
+    ):
+        assert matcher.ask(question).kind in ("answer", "both"), question
+
+
+def test_the_other_certificate_is_the_one_not_being_discussed(matcher: Matcher) -> None:
+    context = matcher.ask("互联网营销师是谁发证的").context
+    assert matcher.ask("那另一个证呢", context).entry_id == "amo.issuer"
+
+
+def test_a_carried_over_certificate_is_asked_about_like_a_named_one(matcher: Matcher) -> None:
+    context = matcher.ask("全媒体运营师要什么学历").context
+    reply = matcher.ask("多少钱", context)
+    # The articles give no fee for 全媒体运营师: said, with 互联网营销师's price offered first.
+    assert reply.kind == "fallback" and "全媒体运营师" in reply.note
+    assert reply.suggestions[0].id == "ims.price"
+
+
+def test_training_in_the_story_does_not_move_the_question(matcher: Matcher) -> None:
+    question = (
+        "我在电子厂干了快二十年，去年厂子搬走了。朋友圈天天有人发互联网营销师培训广告，"
+        "说考了证就能上岗。这个证对找工作到底有多大用？"
+    )
+    assert matcher.ask(question).entry_id in ("ims.value", "compare.value")

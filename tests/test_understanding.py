@@ -194,3 +194,23 @@ def test_training_in_the_story_does_not_move_the_question(matcher: Matcher) -> N
         "说考了证就能上岗。这个证对找工作到底有多大用？"
     )
     assert matcher.ask(question).entry_id in ("ims.value", "compare.value")
+
+
+def test_the_threshold_of_the_training_business_is_not_the_exams(matcher: Matcher) -> None:
+    assert matcher.ask("为什么说做互联网营销师培训的门槛低").entry_id == "training.barrier"
+    assert matcher.ask("互联网营销师报考门槛高不高").entry_id == "ims.eligibility"
+
+
+def test_a_seal_on_the_certificate_asks_who_issues_it(matcher: Matcher) -> None:
+    reply = matcher.ask("就是那个互联网营销师的证书上面盖的是哪个章啊")
+    assert reply.entry_id == "ims.issuer"
+
+
+def test_a_detail_the_articles_lack_is_said_to_be_missing(matcher: Matcher) -> None:
+    for question, missing in (
+        ("我爸62了，想考互联网营销师，有年龄上限吗", "上限"),
+        ("罗永浩那个培训班学费多少", "学费"),
+        ("线上考试用的是啥软件 要不要开摄像头监考", "监考"),
+    ):
+        reply = matcher.ask(question)
+        assert reply.kind == "fallback" and missing in reply.note, (question, reply.reasons)

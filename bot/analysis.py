@@ -319,9 +319,11 @@ class Analyzer:
         if not 2 <= len(prefix) <= MAX_SUBJECT or not _CJK_RUN.fullmatch(prefix):
             return ""
         syn = self._syn
-        if any(w in prefix for w in (*syn.object_verbs, *syn.pronouns, *syn.background_words)):
+        if "证" in prefix or any(
+            w in prefix for w in (*syn.object_verbs, *syn.pronouns, *syn.background_words)
+        ):
             # "老哥们说这证……", "等他明年……", "孙子说……": what someone said, or a person,
-            # not a subject the message asks about.
+            # not a subject the message asks about; "证能个人报吗": the certificate itself.
             return ""
         known = self._known_pairs
         pairs = [prefix[i : i + 2] not in known for i in range(min(2, len(prefix) - 1))]
@@ -362,13 +364,19 @@ class Analyzer:
                 mentions[topic] = mentions.get(topic, 0) + 1
         for t in self._syn.topics.values():
             if t.key not in longest and self._pattern_hit(t, text):
-                longest[t.key], mentions[t.key] = 2, 1
+                # A pattern's match counts like a word of its length (at most four).
+                span = max(len(m.group(0)) for p in t.patterns for m in p.finditer(text))
+                longest[t.key], mentions[t.key] = min(max(span, 2), 4), 1
         topics = {t: 2 * longest[t] + mentions[t] - 1 for t in longest}
         # "三级报名多少钱", "级别越高越贵": the level narrows the question (price), it is not it.
+        # Asked in its own question form ("有几个级别，我能报哪个"), it is asked.
+        formed = {
+            t for m in topic_matches if m.phrase not in self._topic_evidence for t in m.labels
+        }
         topics = {
             t: n
             for t, n in topics.items()
-            if not any(r in topics for r in self._syn.topics[t].refines)
+            if t in formed or not any(r in topics for r in self._syn.topics[t].refines)
         }
 
         clauses = self._clauses(raw)
@@ -396,7 +404,14 @@ class Analyzer:
         generic = {t for t in topics if self._syn.topics[t].generic and t != focus_key}
         specific = set(topics) - generic
         result.compare = bool(self._compare.find(text)) or len(certs) > 1
-        story = self._story_topics(clauses) if specific and focus <= generic else set()
+        story = set()
+        if specific and focus <= generic:
+            # Told, not asked: topics of clauses about the person, and in a long story those of
+            # no asking clause (in a short message, "……传播矩阵，这是啥意思" asks of it).
+            story = self._story_topics(clauses)
+            if len(text) > LONG_MESSAGE and len(clauses) > 2:
+                asking = {t for c in clauses if c.asks for t in self._topics_in(c.text)}
+                story |= set(topics) - asking
         # The generic form is the question when everything specific is story about the person,
         # or when the message compares two things and asks only how they differ.
         asks_generic = focus <= generic and bool(focus) and (specific <= story or result.compare)
@@ -437,7 +452,7 @@ class Analyzer:
         result.followup = bool(self._followup.find(text))
 
         for oos in self._syn.out_of_scope:
-            if oos.pattern.search(asked):
+            if oos.pattern.search(text if oos.anywhere else asked):
                 result.out_of_scope = oos.reason
                 break
         result.other_title = self._other_title(clauses, text) or qualified or None

@@ -548,6 +548,9 @@ class Matcher:
             if (
                 role.role
                 and key != entry.topic
+                # "招带货主播，看营销师证还是全媒体运营师证": the job is the setting of another
+                # question, not what it asks about.
+                and (not a.final_topics or key in a.final_topics)
                 and role.label in a.asked
                 and role.label not in said
             ):

@@ -50,6 +50,7 @@ class OutOfScope:
 
     pattern: re.Pattern[str]
     reason: str
+    anywhere: bool = False  # searched in the whole message, story included, not only the question
 
 
 @dataclass(frozen=True)
@@ -284,12 +285,13 @@ def _out_of_scope(r: _Reader, value: Any, line: int) -> tuple[OutOfScope, ...]:
         if not isinstance(item, dict) or not item.get("pattern") or not item.get("reason"):
             r.problem(at, "out_of_scope items need 'pattern' and 'reason'")
             continue
-        extra = sorted(str(k) for k in item if k not in ("pattern", "reason", LINE_KEY))
+        extra = sorted(str(k) for k in item if k not in ("pattern", "reason", "anywhere", LINE_KEY))
         for unknown in extra:
             r.problem(at, f"out_of_scope item has unknown field '{unknown}'")
         pattern = r.pattern(item["pattern"], "out_of_scope pattern", at)
         if pattern is not None:
-            out.append(OutOfScope(pattern=pattern, reason=str(item["reason"]).strip()))
+            anywhere = r.flag(item.get("anywhere"), "out_of_scope anywhere", at)
+            out.append(OutOfScope(pattern, str(item["reason"]).strip(), anywhere))
     return tuple(out)
 
 

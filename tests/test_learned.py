@@ -4,6 +4,7 @@ up before the matcher, and the record of misses grouped as the lookup compares q
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -254,7 +255,9 @@ def test_the_learned_commands_list_export_drop_and_measure(
     assert "ims.price:\n- " + ODD in capsys.readouterr().out
     assert main(["kb", "check", "--learned", str(path)]) == 0
     assert "教过的问法有效" in capsys.readouterr().out
-    blind = str(ROOT / "tests" / "eval" / "blind_a.yaml")
+    # Any file named like a blind holdout is refused as teaching material.
+    blind = str(tmp_path / "blind_x.yaml")
+    shutil.copy(ROOT / "tests" / "eval" / "qa8.yaml", blind)
     assert main(["learned", "--file", str(path), "from-eval", blind]) == 2  # never the holdout
     assert "盲测集" in capsys.readouterr().err
     main(["eval", "--file", blind, "--learned", str(path)])

@@ -69,3 +69,8 @@ def test_new_rule_sections_are_checked(kb_copy: Path) -> None:
     problems = _break(kb_copy, "    focus:\n", "    focus: '定义'\n    fucus:\n")
     assert any("focus must be a list of patterns" in p for p in problems)
     assert any("unknown field 'fucus'" in p for p in problems)
+
+
+def test_an_out_of_scope_flag_must_be_true_or_false(kb_copy: Path) -> None:
+    problems = _break(kb_copy, "    anywhere: true", "    anywhere: sometimes")
+    assert any("out_of_scope anywhere must be true or false" in p for p in problems)

@@ -214,3 +214,67 @@ def test_a_detail_the_articles_lack_is_said_to_be_missing(matcher: Matcher) -> N
     ):
         reply = matcher.ask(question)
         assert reply.kind == "fallback" and missing in reply.note, (question, reply.reasons)
+
+
+def test_where_the_person_lives_counts_from_the_story(matcher: Matcher) -> None:
+    reply = matcher.ask("我人在台湾，可以报考这张证照吗？还是一定要跑一趟大陆")
+    assert reply.kind == "fallback" and "境外" in reply.note
+    # Only where someone says where they live and asks whether they may sit the exam.
+    taiwanese = "我在台湾写稿，最近在研究大陆的直播电商。这类证照课程到底都在上些什么内容？"
+    assert matcher.ask(taiwanese).kind in ("answer", "both")
+
+
+def test_a_difference_from_something_else_asks_what_the_certificate_is(matcher: Matcher) -> None:
+    reply = matcher.ask("全媒体运营师和新媒体运营到底差在哪？我们专业课老师说是一回事")
+    assert reply.entry_id == "amo.definition"
+    assert matcher.ask("互联网营销师和全媒体运营师差在哪").entry_id == "compare.difference"
+
+
+def test_a_question_form_in_a_long_story_asks_of_the_certificate(matcher: Matcher) -> None:
+    question = (
+        "说来话长，我之前在老家开小超市，去年关门了，现在在城里送外卖。前两天表弟跟我说现在"
+        "直播带货火，叫我去考个互联网营销师。我就想问问这个证到底是干啥的？"
+    )
+    assert matcher.ask(question).entry_id in ("ims.definition", "ims.duties")
+    # In a short message the form asks of what was just named.
+    assert matcher.ask("全媒体运营师说要搭建传播矩阵，这是啥意思").entry_id == "amo.duties"
+
+
+def test_a_level_asked_in_its_own_form_is_asked(matcher: Matcher) -> None:
+    reply = matcher.ask("想问下全媒体运营师有几个级别，我这种情况能报哪个")
+    assert reply.entry_id in ("amo.levels", "amo.eligibility")
+    assert matcher.ask("全媒体运营师有几个级别").entry_id == "amo.levels"
+    assert matcher.ask("互联网营销师三级报名要什么条件").entry_id == "ims.eligibility"
+
+
+def test_can_i_register_asks_whether_one_may(matcher: Matcher) -> None:
+    reply = matcher.ask("我退休了六十出头，这种互联网营销师退休老人能报名吗？")
+    assert reply.entry_id == "ims.eligibility"
+    assert matcher.ask("互联网营销师在哪里报名").entry_id == "both.registration"
+
+
+def test_a_job_that_sets_the_scene_is_not_what_is_asked(matcher: Matcher) -> None:
+    reply = matcher.ask("招带货主播的话，看互联网营销师证还是全媒体运营师证")
+    assert reply.entry_id == "compare.suitability"
+    # Asked about, the job with no figure of its own is said to have none.
+    assert "直播销售员" in matcher.ask("直播销售员一个月能拿多少").note
+
+
+def test_finding_work_with_the_certificate_in_hand_is_its_use(matcher: Matcher) -> None:
+    question = "我现在在厂里上班想考一个证以后做直播带货那个证考完了是不是就能找到工作了"
+    assert matcher.ask(question).entry_id in ("ims.value", "compare.value")
+    assert matcher.ask("互联网营销师以后好找工作吗").entry_id == "ims.outlook"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "看到广告说“互联网营销师考证包过，拿证包分配工作”，这是真的？",
+        "2023年全国一共有多少人拿到互联网营销师证书？",
+        "有没有English版本的互联网营销师考试",
+        "互联网营销师考试是笔试加实操吗，实操考什么",
+    ],
+)
+def test_details_no_article_gives_are_declined(matcher: Matcher, question: str) -> None:
+    reply = matcher.ask(question)
+    assert reply.kind == "fallback" and reply.note, reply.reasons

@@ -18,6 +18,7 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 # begins. The punctuation stays with the clause ("有用吗？" asks even without 吗).
 _CLAUSE = re.compile(r"[^\s,.!?;:~，。！？；：、～…]+[\s,.!?;:~，。！？；：、～…]*")
 _ASKING_MARKS = ("?", "？")
+_ASKING_ENDS = ("不", "没", "没有")
 # Longer than this (normalised), a message with several clauses is read as story, then question.
 LONG_MESSAGE = 30
 # How close a misspelt full certificate name must be (互联网销营师 → 互联网营销师).
@@ -60,6 +61,7 @@ class Analysis:
     background: frozenset[str] = frozenset()  # topics only in clauses that tell, not ask
     unknown: float = 0.0  # share of the message's characters in no pair the knowledge uses
     asked: str = ""  # the part that asks (all of a short message); the story is left out
+    opens: bool = False  # begins with a follow-up word ("那当时……"): it goes on from the last turn
 
 
 class Analyzer:
@@ -185,7 +187,12 @@ class Analyzer:
             text = self._typos.correct(self._spell_pinyin(self._read(piece)))
             if not text:
                 continue
-            asks = piece.rstrip().endswith(_ASKING_MARKS) or bool(self._questions.find(text))
+            # A closing 不/没 asks too ("难考不", "能报没").
+            asks = (
+                piece.rstrip().endswith(_ASKING_MARKS)
+                or bool(self._questions.find(text))
+                or text.endswith(_ASKING_ENDS)
+            )
             out.append(Clause(piece, text, asks))
         return out
 
@@ -450,6 +457,8 @@ class Analyzer:
         self._umbrella(result, topics)
 
         result.followup = bool(self._followup.find(text))
+        opening = self._followup.find(text[:MAX_SUBJECT])
+        result.opens = bool(opening) and opening[0].start == 0
 
         for oos in self._syn.out_of_scope:
             if oos.pattern.search(text if oos.anywhere else asked):

@@ -439,6 +439,17 @@ class Matcher:
                 topics = {context.topic: 1}
         elif not certs and a.hinted and not a.compare:
             certs = a.hinted
+        elif (
+            not certs
+            and len(context.certs) == 1
+            and not a.compare
+            and a.opens
+            and topics
+            and all(self._entry_for(t, context.certs[0]) for t in topics)
+        ):
+            # "那当时一共发布了几个新职业" after a 全媒体运营师 answer goes on about it, when
+            # the articles have that certificate's own entry on what it asks.
+            certs, inherited = context.certs, True
         elif not certs and context.certs and not a.compare and a.elliptical:
             # A question with no subject of its own ("要多少钱") continues the certificate being
             # discussed; one with its own ("我普通话不好能干直播吗") stands on its own.
@@ -487,10 +498,12 @@ class Matcher:
 
     def _prerequisite_mention(self, a: Analysis) -> bool:
         """True for "三级要教师资格证吗": a title the knowledge names as a requirement."""
-        # A level named ("考三级还得有教师资格证吗") makes the title a requirement asked about.
-        return ("levels" in a.topics or bool(a.hinted)) and any(
-            t in a.text for t in self.knowledge.synonyms.prerequisite_titles
-        )
+        # A level named ("考三级还得有教师资格证吗", "有教资没有电子商务师证，三级要两个都有吗")
+        # makes the title a requirement asked about.
+        syn = self.knowledge.synonyms
+        # (A level the requirements narrow is no topic of its own: look for its words.)
+        level = "levels" in a.topics or any(w in a.text for w in syn.topics["levels"].words)
+        return (level or bool(a.hinted)) and any(t in a.text for t in syn.prerequisite_titles)
 
     def _answer(
         self,

@@ -18,6 +18,7 @@ from bot.tools.evaluate import (
     load_cases,
     rates,
     reliability,
+    side_by_side_rate,
     tuned_sets,
 )
 
@@ -55,11 +56,21 @@ def test_rates_catch_a_broken_matcher(matcher: Matcher) -> None:
     assert rates(wrong) == (0.0, 0.0)
 
 
+def test_a_side_by_side_answer_counts_for_either_entry_only_in_its_own_figure(
+    matcher: Matcher,
+) -> None:
+    cases = [Case("两个证的工作内容分别是什么", ("amo.duties",), "compare")]
+    outcome = evaluate(matcher, cases)[0]
+    assert outcome.shown == ("ims.duties", "amo.duties")
+    assert rates([outcome])[0] == 0.0  # the strict figure counts the first entry
+    assert side_by_side_rate([outcome]) == 1.0
+
+
 OTHER_SETS = [p for p in tuned_sets() if p != DEFAULT_FILE]
 # A set first written blind and only then studied is held where it stands, not at 95%: its
 # remaining failures are the honest frontier, and tuning it to 95% would make it one more
 # tuned list (qa6 was the blind holdout B; qa8, qa9, qa10 were blind_a, blind_c, blind_e; qa11
-# and qa12 were the blind sets F and G).
+# to qa13 were the blind sets F, G and H).
 FLOORS = {
     "qa6": (0.85, 0.97),
     "qa7": (0.85, 0.80),
@@ -68,6 +79,7 @@ FLOORS = {
     "qa10": (0.90, 0.92),
     "qa11": (0.93, 0.93),
     "qa12": (0.95, 0.95),
+    "qa13": (0.86, 0.95),
 }
 
 

@@ -278,3 +278,25 @@ def test_finding_work_with_the_certificate_in_hand_is_its_use(matcher: Matcher) 
 def test_details_no_article_gives_are_declined(matcher: Matcher, question: str) -> None:
     reply = matcher.ask(question)
     assert reply.kind == "fallback" and reply.note, reply.reasons
+
+
+def test_a_message_opening_with_a_follow_up_word_goes_on_about_the_certificate(
+    matcher: Matcher,
+) -> None:
+    context = matcher.ask("全媒体运营师是什么时候出来的新职业").context
+    assert matcher.ask("那当时一共发布了几个新职业", context).entry_id == "amo.origin"
+    # Not when the articles have nothing of that certificate on what it asks.
+    context = matcher.ask("全媒体运营师是做什么的").context
+    reply = matcher.ask("那我普通话不咋标准能干直播不", context)
+    assert reply.entry_id == "ims.job.live_seller"
+
+
+def test_a_closing_bu_asks(matcher: Matcher) -> None:
+    reply = matcher.ask("互联网营销师这个证有用不 我们没啥文化的")
+    assert reply.entry_id in ("ims.value", "compare.value")
+
+
+def test_a_prerequisite_in_shorthand_is_a_requirement_asked_about(matcher: Matcher) -> None:
+    question = "有教资没有电子商务师证，互联网营销师三级要两个都有还是有一个就行"
+    assert matcher.ask(question).entry_id == "ims.eligibility"
+    assert matcher.ask("电子商务师证怎么考").kind == "fallback"

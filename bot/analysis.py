@@ -104,6 +104,7 @@ class Analyzer:
         targets = {w for w in vocabulary if not any(q in w for q in syn.typo_exempt)}
         self._typos = TypoCorrector(targets, syn.domain_words, corpus)
         self._domain = Lexicon((w, "domain") for w in (*syn.domain_words, *syn.domain_phrases))
+        self._pointers = Lexicon((w, "pointer") for w in syn.domain_phrases)
         self._hints = Lexicon((w, c) for c, words in syn.cert_hints.items() for w in words)
         # Latin-letter pinyin typed for a word (tiaojian → 条件, yingxiaoshi → 营销师).
         self._pinyin_words: dict[str, str] = {}
@@ -293,8 +294,16 @@ class Analyzer:
         if pattern is None:
             return None
         asking = [c.text for c in clauses if c.asks] or [text]
+        pointed = not self._certs.find(text) and any(self._followup.find(a) for a in asking)
+        if pointed:
+            # "物业让我们考消防设施操作员证，那个在哪报名": the question points back at it.
+            asking = [c.text for c in clauses]
         for part in asking:
             cut = self._background.find(part)
+            if pointed:
+                # Only a clause that opens with a self-description ("我是售货员") tells who the
+                # person is; "让我们考……" does not.
+                cut = [m for m in cut if m.start == 0]
             if cut:
                 # What follows the last self-description, up to its clause's end, is story.
                 part = part[: cut[0].start]
@@ -326,11 +335,14 @@ class Analyzer:
         if not 2 <= len(prefix) <= MAX_SUBJECT or not _CJK_RUN.fullmatch(prefix):
             return ""
         syn = self._syn
-        if "证" in prefix or any(
-            w in prefix for w in (*syn.object_verbs, *syn.pronouns, *syn.background_words)
+        if (
+            "证" in prefix
+            or self._pointers.find(prefix)
+            or any(w in prefix for w in (*syn.object_verbs, *syn.pronouns, *syn.background_words))
         ):
             # "老哥们说这证……", "等他明年……", "孙子说……": what someone said, or a person,
-            # not a subject the message asks about; "证能个人报吗": the certificate itself.
+            # not a subject the message asks about; "证能个人报吗", "……这行前景": the
+            # certificates themselves.
             return ""
         known = self._known_pairs
         pairs = [prefix[i : i + 2] not in known for i in range(min(2, len(prefix) - 1))]

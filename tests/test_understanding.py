@@ -300,3 +300,16 @@ def test_a_prerequisite_in_shorthand_is_a_requirement_asked_about(matcher: Match
     question = "有教资没有电子商务师证，互联网营销师三级要两个都有还是有一个就行"
     assert matcher.ask(question).entry_id == "ims.eligibility"
     assert matcher.ask("电子商务师证怎么考").kind == "fallback"
+
+
+def test_a_title_the_question_points_back_at_is_asked_about(matcher: Matcher) -> None:
+    reply = matcher.ask("物业公司让我们考消防设施操作员证，那个在哪报名")
+    assert reply.kind == "fallback" and any(r.startswith("asks about") for r in reply.reasons)
+    # A job in the story, with a question of its own, is still only the story.
+    assert matcher.ask("我是售货员，想转行做主播，考哪个证好").kind in ("answer", "both")
+
+
+def test_taking_some_certificate_is_not_asking_the_exam_content(matcher: Matcher) -> None:
+    reply = matcher.ask("我孙子大学毕业在家待着，他说要考啥互联网营销师，这个是国家承认的不")
+    assert reply.entry_id == "both.official"
+    assert matcher.ask("互联网营销师实操考什么").kind == "fallback"

@@ -38,12 +38,13 @@ log = logging.getLogger(__name__)
 
 _CLIB = Path(opencc.__file__).parent / "clib"
 SHARE = _CLIB / "share" / "opencc"  # where the opencc package keeps its configurations
+BIN = _CLIB / "bin"  # and its tools
 _TIMEOUT = 60.0  # seconds for one run of the dictionary tool (it takes a fraction of one)
 
 
 def load(*names: str) -> dict[str, Any]:
     """OpenCC converters for the named configurations (``s2twp``, ...), groups merged."""
-    tool = shutil.which("opencc_dict", path=str(_CLIB / "bin"))
+    tool = shutil.which("opencc_dict", path=str(BIN))
     if tool is not None and SHARE.is_dir():
         try:
             with tempfile.TemporaryDirectory(prefix="opencc-") as work:

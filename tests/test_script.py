@@ -81,7 +81,7 @@ def _strings(node: Any) -> Iterator[str]:
 
 def _keys(dictionary: str, tmp_path: Path) -> list[str]:
     """The keys of one of the opencc package's dictionaries, read with its own tool."""
-    tool = shutil.which("opencc_dict", path=str(opencc_flat.SHARE.parent.parent / "bin"))
+    tool = shutil.which("opencc_dict", path=str(opencc_flat.BIN))
     assert tool is not None
     text = tmp_path / f"{dictionary}.txt"
     command = [tool, "-i", str(opencc_flat.SHARE / f"{dictionary}.ocd2"), "-o", str(text)]
@@ -90,7 +90,7 @@ def _keys(dictionary: str, tmp_path: Path) -> list[str]:
 
 
 @pytest.mark.skipif(
-    shutil.which("opencc_dict", path=str(opencc_flat.SHARE.parent.parent / "bin")) is None,
+    shutil.which("opencc_dict", path=str(opencc_flat.BIN)) is None,
     reason="this opencc package ships no dictionary tool: its configurations are used as they are",
 )
 def test_the_merged_dictionaries_convert_as_opencc_configures(tmp_path: Path) -> None:

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import random
 import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
+import opencc
 import pytest
+import yaml
 
-from bot.knowledge import CERTS, Knowledge
+from bot import opencc_flat
+from bot.knowledge import CERTS, DEFAULT_DIR, Knowledge
 from bot.script import Converter, detect, protected_names
 
 # Figures, dates, links, percentages: anything outside the Chinese script must not change.
@@ -56,3 +65,57 @@ def test_titles_and_publishers_stay_the_same_names(knowledge: Knowledge) -> None
 
 def test_simplified_text_is_left_as_it_is() -> None:
     assert Converter()("互联网营销师 <b>12.8K</b>", "hans") == "互联网营销师 <b>12.8K</b>"
+
+
+def _strings(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(key)
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _strings(item)
+
+
+def _keys(dictionary: str, tmp_path: Path) -> list[str]:
+    """The keys of one of the opencc package's dictionaries, read with its own tool."""
+    tool = shutil.which("opencc_dict", path=str(opencc_flat.BIN))
+    assert tool is not None
+    text = tmp_path / f"{dictionary}.txt"
+    command = [tool, "-i", str(opencc_flat.SHARE / f"{dictionary}.ocd2"), "-o", str(text)]
+    subprocess.run([*command, "-f", "ocd2", "-t", "text"], check=True)
+    return [line.split("\t", 1)[0] for line in text.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.skipif(
+    shutil.which("opencc_dict", path=str(opencc_flat.BIN)) is None,
+    reason="this opencc package ships no dictionary tool: its configurations are used as they are",
+)
+def test_the_merged_dictionaries_convert_as_opencc_configures(tmp_path: Path) -> None:
+    converters = opencc_flat.load("s2twp", "s2hk")
+    assert all(opencc_flat.merged(c) for c in converters.values())
+    # Every text of the knowledge; every phrase (the Simplified forms of the Taiwan and Hong
+    # Kong phrases too); and phrases and characters run together, where segments meet.
+    texts = [
+        t
+        for f in sorted(DEFAULT_DIR.rglob("*.yaml"))
+        for t in _strings(yaml.safe_load(f.read_text(encoding="utf-8")))
+    ]
+    phrases = _keys("STPhrases", tmp_path) + _keys(
+        "STPhrases_GeneratedFromRegionalPhrases", tmp_path
+    )
+    to_simplified = opencc.OpenCC("tw2sp"), opencc.OpenCC("hk2s")
+    for dictionary, back in (("TWPhrases", 0), ("TWVariantsPhrases", 0), ("HKVariantsPhrases", 1)):
+        phrases += [to_simplified[back].convert(k) for k in _keys(dictionary, tmp_path)]
+    characters = _keys("STCharacters", tmp_path)
+    pick = random.Random(20260801)
+    runs = [
+        "".join(pick.choice(phrases if pick.random() < 0.5 else characters) for _ in range(5))
+        for _ in range(5000)
+    ]
+    for name, converter in converters.items():
+        stock = opencc.OpenCC(name)
+        differ = [t for t in texts + phrases + runs if converter.convert(t) != stock.convert(t)]
+        assert not differ, (name, differ[:5])

@@ -9,6 +9,7 @@ guesses and says honestly that the question is not in its knowledge.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -136,6 +137,9 @@ class Matcher:
                     self._token_rows[word].append(row)
         self._no_similarity = dict.fromkeys(range(len(knowledge.entries)), 0.0)
         self._bigrams: dict[str, set[int]] = defaultdict(set)
+        self._rows_of: dict[int, list[int]] = defaultdict(list)  # entry -> its phrasing rows
+        for j, owner in enumerate(self._owner):
+            self._rows_of[owner].append(j)
         if len(self._cores) > FULL_SCAN_LIMIT:
             for j, core in enumerate(self._cores):
                 for k in range(len(core) - 1):
@@ -287,8 +291,11 @@ class Matcher:
 
     def rank(self, a: Analysis, certs: tuple[str, ...], topics: dict[str, int]) -> list[Candidate]:
         """All plausible entries, best first, each with its score and reasons."""
-        fuzzy = self._fuzzy(a)
-        shared = self._ngrams.similarity(a.text)
+        rows = self._prefilter(a) if len(self._cores) > FULL_SCAN_LIMIT else self._all_rows
+        fuzzy = self._fuzzy(a, rows)
+        # Past the prefilter only its candidates are scored: the n-grams need no more.
+        only = None if rows is self._all_rows else {self._owner[j] for j in rows}
+        shared = self._ngrams.similarity(a.text, only)
         entries = self.knowledge.entries
         strongest = max(topics.values(), default=1)
         out: list[tuple[float, str, Entry, list[str]]] = []
@@ -332,9 +339,8 @@ class Matcher:
 
     # --- scoring ------------------------------------------------------------------------------
 
-    def _fuzzy(self, a: Analysis) -> dict[int, float]:
-        """Best string similarity per entry index, over a candidate set."""
-        rows = self._prefilter(a) if len(self._cores) > FULL_SCAN_LIMIT else self._all_rows
+    def _fuzzy(self, a: Analysis, rows: list[int]) -> dict[int, float]:
+        """Best string similarity per entry index, over the candidate rows."""
         # Every entry takes part (so topic and certificate alone can carry a short message);
         # similarity below the cutoff counts as none, which saves most of the work.
         if rows is self._all_rows:
@@ -391,8 +397,9 @@ class Matcher:
         for topic in a.topics:
             for entry in self._entry_topics.get(topic, ())[:CANDIDATES]:
                 votes[self._position[entry.id]] += 1
-        chosen = {o for o, _ in sorted(votes.items(), key=lambda kv: -kv[1])[:CANDIDATES]}
-        return [j for j, owner in enumerate(self._owner) if owner in chosen]
+        # (nlargest keeps the order sorted() would: of equal votes, the first counted.)
+        chosen = {o for o, _ in heapq.nlargest(CANDIDATES, votes.items(), key=lambda kv: kv[1])}
+        return sorted(j for owner in chosen for j in self._rows_of[owner])
 
     def _cert_adjustment(
         self, entry: Entry, certs: tuple[str, ...], compare: bool, reasons: list[str]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 SIZES = (2, 3)
 
@@ -33,20 +33,32 @@ class NgramIndex:
         n = len(counts)
         self._idf = {p: math.log((n + 1) / (f + 1)) + 1 for p, f in df.items()}
         self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        # Each document's unit vector too: with a few candidates out of thousands of documents,
+        # their cosines are a few lookups each, where the postings of a common piece are long.
+        self._vectors: dict[int, dict[str, float]] = {}
         for doc, c in counts.items():
             weights = {p: (1 + math.log(k)) * self._idf[p] for p, k in c.items()}
             norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+            self._vectors[doc] = {p: w / norm for p, w in weights.items()}
             for p, w in weights.items():
                 self._postings[p].append((doc, w / norm))
 
-    def similarity(self, text: str) -> dict[int, float]:
-        """Cosine similarity of the text to every document sharing a piece with it."""
+    def similarity(self, text: str, only: Collection[int] | None = None) -> dict[int, float]:
+        """Cosine similarity of the text to every document sharing a piece with it (of the
+        documents in ``only``, when given)."""
         query = {
             p: (1 + math.log(k)) * self._idf[p] for p, k in pieces(text).items() if p in self._idf
         }
         norm = math.sqrt(sum(w * w for w in query.values()))
         out: dict[int, float] = defaultdict(float)
         if not norm:
+            return out
+        if only is not None:
+            for doc in only:
+                vector = self._vectors.get(doc, {})
+                dot = sum(w * vector[p] for p, w in query.items() if p in vector)
+                if dot:
+                    out[doc] = dot / norm
             return out
         for p, w in query.items():
             for doc, dw in self._postings[p]:

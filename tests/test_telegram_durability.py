@@ -111,10 +111,17 @@ class Burst:
                     out.append(sent)
         return out
 
-    def expired(self, mark: int) -> bool:
-        """The bot said a pressed button no longer works (its owner record was lost at a kill)."""
+    def expired(self, mark: int, update: dict[str, Any]) -> bool:
+        """The bot said the button pressed in ``update`` no longer works (its owner record was
+        lost at a kill). Only this press's own answer counts: other people press buttons too."""
+        query = update.get("callback_query")
+        if query is None:
+            return False
         return any(
-            c.ok and c.method == "answerCallbackQuery" and c.params.get("text") == EXPIRED_TOAST
+            c.ok
+            and c.method == "answerCallbackQuery"
+            and c.params.get("callback_query_id") == query["id"]
+            and c.params.get("text") == EXPIRED_TOAST
             for c in self.api.calls[mark:]
         )
 
@@ -133,7 +140,7 @@ class Burst:
                 if len(got) >= expect:
                     self.answered += 1
                     return got
-                if self.expired(mark):
+                if self.expired(mark, update):
                     ex.expired = True
                     return []
                 waited = time.monotonic() - max(ex.sent_at, self.ready_at)

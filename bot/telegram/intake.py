@@ -19,6 +19,8 @@ stop an update with ``ApplicationHandlerStop``:
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from typing import Any
 
 from telegram import Update
@@ -44,11 +46,12 @@ EDITED = "修改过的消息我不会重新回答。如果问题变了，请直�
 
 
 class Allowances:
-    """The per-person allowances (kept in ``bot_data["allowances"]``)."""
+    """The per-person allowances (kept in ``bot_data["allowances"]``). Each refills with time,
+    read from ``clock`` (monotonic seconds; tests pass one they move by hand)."""
 
-    def __init__(self) -> None:
-        self.people = PersonLimiter(PER_MINUTE)
-        self.inline = PersonLimiter(INLINE_PER_MINUTE)
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.people = PersonLimiter(PER_MINUTE, clock)
+        self.inline = PersonLimiter(INLINE_PER_MINUTE, clock)
 
 
 def allowances(context: CallbackContext) -> Allowances:

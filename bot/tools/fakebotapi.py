@@ -359,6 +359,7 @@ class FakeBotAPI:
         self.failures: list[Failure] = []
         self.queued_at: dict[int, float] = {}  # update id -> when the test queued it
         self.deliveries: dict[int, list[float]] = {}  # update id -> when getUpdates returned it
+        self.last_poll = 0.0  # when the latest getUpdates that was answered arrived
         self.members: dict[tuple[int, int], str] = {}  # (chat, user) -> status; else "member"
         self.inline_answers: dict[str, list[dict[str, Any]]] = {}  # query id -> results
         self._update_ids = itertools.count(1)
@@ -873,10 +874,11 @@ class _MethodHandler(RequestHandler):
         self.set_status(call.status)
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(body, ensure_ascii=False))
-        if method == "getUpdates" and call.ok and call.result:
+        if method == "getUpdates" and call.ok:
             now = time.monotonic()
             for update in call.result:
                 self.api.deliveries.setdefault(update["update_id"], []).append(now)
+            self.api.last_poll = max(self.api.last_poll, call.at)
 
     def _params(self) -> dict[str, Any]:
         content_type = self.request.headers.get("Content-Type", "")

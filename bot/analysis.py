@@ -84,6 +84,9 @@ class Analyzer:
         self._questions = Lexicon((w, "q") for w in syn.question_words)
         self._background = Lexicon((w, "bg") for w in syn.background_words)
         self._generic_titles = tuple(g for g in syn.generic_titles if len(g) >= 2)
+        self._title_kinds = tuple(syn.title_kinds)
+        leads = "|".join(re.escape(w) for w in sorted(syn.title_leads, key=len, reverse=True))
+        self._title_leads = re.compile(f"(?:{leads})$") if leads else None
         self._compare = Lexicon((w, "compare") for w in syn.compare_words)
         self._followup = Lexicon((w, "followup") for w in syn.followup_words)
         self._fillers = Lexicon((w, "filler") for w in syn.fillers)
@@ -307,12 +310,28 @@ class Analyzer:
             if cut:
                 # What follows the last self-description, up to its clause's end, is story.
                 part = part[: cut[0].start]
-            rest = self._own.remove(part)
+            # Our own names leave a gap, so what stood around them is not read as one word.
+            rest = self._own.remove(part, " ")
             for found in pattern.finditer(rest):
                 title = found.group(0)
-                if not title.endswith(self._generic_titles):
+                if not self._generic_title(title):
                     return title
         return None
+
+    def _generic_title(self, title: str) -> bool:
+        """True for a word that only looks like another title: 裁员, 这个证, 考什么资格证, and
+        our own certificate by an everyday name (直播证). What comes just before a kind of
+        certificate decides: 护士资格证 names another one, 请问这两张证书 does not."""
+        if title.endswith(self._generic_titles):
+            return True
+        for kind in self._title_kinds:
+            if title.endswith(kind):
+                head = title[: -len(kind)]
+                if not head or (self._title_leads and self._title_leads.search(head)):
+                    return True
+                if any(m.end == len(head) for m in self._domain.find(head)):
+                    return True
+        return False
 
     def _spell_pinyin(self, text: str) -> str:
         """Latin runs that spell a known word in pinyin, written as that word."""

@@ -69,6 +69,10 @@ class Synonyms:
     own_titles: tuple[str, ...] = ()
     cert_hints: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     generic_titles: tuple[str, ...] = ()
+    # Kinds of certificate (资格证, 证书): a title ending in one is generic only when nothing but
+    # lead-in words (title_leads: 这个, 什么, 考) come before it ("考什么资格证", not "护士资格证").
+    title_kinds: tuple[str, ...] = ()
+    title_leads: tuple[str, ...] = ()
     other_title: re.Pattern[str] | None = None
     prerequisite_titles: tuple[str, ...] = ()
     question_words: tuple[str, ...] = ()
@@ -99,6 +103,8 @@ _SECTIONS: dict[str, str] = {
     "cert_hints": "per_cert",
     "own_titles": "words",
     "generic_titles": "words",
+    "title_kinds": "words",
+    "title_leads": "words",
     "other_title_pattern": "pattern",
     "prerequisite_titles": "words",
     "compare_words": "words",
@@ -426,6 +432,8 @@ def parse_synonyms(data: Any, name: str, problems: list[str]) -> Synonyms | None
         own_titles=words("own_titles"),
         cert_hints=r.per_cert(data.get("cert_hints") or {}, "cert_hints", at("cert_hints")),
         generic_titles=words("generic_titles"),
+        title_kinds=words("title_kinds"),
+        title_leads=words("title_leads"),
         other_title=pattern("other_title_pattern"),
         prerequisite_titles=words("prerequisite_titles"),
         question_words=words("question_words"),

@@ -131,8 +131,8 @@ class Lexicon:
                 i = m.end
         return found
 
-    def remove(self, text: str) -> str:
-        """The text without any of the phrases."""
+    def remove(self, text: str, sep: str = "") -> str:
+        """The text without any of the phrases (each replaced by ``sep``)."""
         matches = self.find(text)
         if not matches:
             return text
@@ -141,7 +141,7 @@ class Lexicon:
             parts.append(text[last : m.start])
             last = m.end
         parts.append(text[last:])
-        return "".join(parts)
+        return sep.join(parts)
 
     def segment(self, text: str) -> list[str]:
         """Split text into known phrases and single characters (for token-based scorers)."""

@@ -51,12 +51,38 @@ def test_a_job_in_the_story_is_not_another_certificate(matcher: Matcher, questio
 
 
 @pytest.mark.parametrize(
-    "question", ["会计师工资多少", "售货员要考证吗", "考驾驶证多少钱", "保险营销员要考什么证"]
+    "question",
+    [
+        "会计师工资多少",
+        "售货员要考证吗",
+        "考驾驶证多少钱",
+        "保险营销员要考什么证",
+        "护士资格证怎么报名",
+        "叉车证去哪报名",
+        "健身教练证多少钱",
+        "导游证考试难不难",
+    ],
 )
 def test_a_title_that_is_asked_about_is_still_declined(matcher: Matcher, question: str) -> None:
     reply = matcher.ask(question)
     assert reply.kind == "fallback"
     assert any(r.startswith("asks about") for r in reply.reasons), reply.reasons
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("請問這兩張證照差在哪裡", "compare.difference"),
+        ("营销师证和运营师证哪个吃香", "compare.value"),
+        ("这证书是国家发的吗？别是什么野鸡证书", "both.official"),
+        ("招带货主播的话，看互联网营销师证还是全媒体运营师证", "compare.suitability"),
+        ("没有毕业证能考营销师吗", "ims.eligibility"),
+    ],
+)
+def test_our_certificates_by_a_kind_word_are_no_other_certificate(
+    matcher: Matcher, question: str, expected: str
+) -> None:
+    assert matcher.ask(question).entry_id == expected
 
 
 def test_the_asking_clause_decides_over_the_story(matcher: Matcher) -> None:

@@ -55,6 +55,7 @@ class Analysis:
     named: bool = False  # final_topics are named ones (a person, an event): what it is about
     on_subject: bool = False  # names a certificate, a topic or a word of the field at all
     hinted: tuple[str, ...] = ()  # the one certificate words like 四级 or 广电 point to
+    subject: str = ""  # of two certificates named, the one asked about (the other a reference)
     foreign: str = ""  # with no certificate named, the words before the topic name another subject
     evidence: tuple[str, ...] = ()  # words showing the message is about the certificates' world
     elliptical: bool = False  # no subject of its own: it may continue the conversation
@@ -239,13 +240,25 @@ class Analyzer:
         found = self._topics.cover(text)
         spans = []
         if self._syn.set_aside is not None:
-            # What is set aside is not asked only when what follows asks something else:
-            # "除了学历还要啥" still asks about the requirements.
+            # What is set aside is not asked only when the rest asks something else:
+            # "除了学历还要啥" still asks about the requirements, and so does "三级除了学历
+            # 还要啥" (the level only narrows it).
             spans += [
                 (m.start(), m.end())
                 for m in self._syn.set_aside.finditer(text)
                 if any(f.start >= m.end() for f in found)
+                # "有几个工种啊，我听说不光是主播还有别的": asked before it.
+                or (
+                    any(f.end <= m.start() for f in found)
+                    and bool(self._questions.find(text[: m.start()]))
+                )
             ]
+        if self._syn.reference is not None:
+            # What a thing is likened to is not asked either ("主要做什么？跟网红差不多吗"),
+            # when something else is.
+            for m in self._syn.reference.finditer(text):
+                if any(f.end <= m.start() or f.start >= m.end() for f in found):
+                    spans.append((m.start(), m.end()))
         tail = self._claim_tail.search(text) if self._claim_tail else None
         if tail and tail.start() > 0:
             spans.append((tail.start(), tail.end()))
@@ -318,6 +331,19 @@ class Analyzer:
                     return title
         return None
 
+    def _subject(self, text: str, certs: list[str]) -> str:
+        """The certificate a message is about: the first one named, unless it is only named as
+        a point of reference ("全媒体运营师有几级，像营销师那样" is about 全媒体运营师)."""
+        if len(certs) < 2:
+            return certs[0] if certs else ""
+        pattern = self._syn.reference
+        spans = [m.span() for m in pattern.finditer(text)] if pattern else []
+        found = [(m.start, m.labels) for m in self._certs.find(text)]
+        outside = [
+            c for at, labels in found if not any(a <= at < b for a, b in spans) for c in labels
+        ]
+        return next((c for c in outside if c in certs), certs[0])
+
     def _generic_title(self, title: str) -> bool:
         """True for a word that only looks like another title: 裁员, 这个证, 考什么资格证, and
         our own certificate by an everyday name (直播证). What comes just before a kind of
@@ -388,6 +414,7 @@ class Analyzer:
             text = self._fuzzy_cert(text, certs)
             result.text = text
         result.certs = tuple(sorted(certs))
+        result.subject = self._subject(text, certs)
 
         every_topic_word = self._topics.cover(text)
         topic_matches = self._topic_matches(text)

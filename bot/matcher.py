@@ -526,7 +526,10 @@ class Matcher:
         kind: ReplyKind = "answer"
         note = ""
         if len(certs) != 1 and not entry.is_comparison:
-            pair = [self._entry_for(entry.topic, c) for c in CERTS]
+            # The certificate the message is about comes first ("全媒体运营师有几级，像营销师
+            # 那样" leads with 全媒体运营师).
+            order = sorted(CERTS, key=lambda c: c != a.subject)
+            pair = [self._entry_for(entry.topic, c) for c in order]
             compared = self._comparison_for(entry.topic)
             if a.compare and compared is not None:
                 # "那工资跟营销师比差多少": the entry that compares beats two side by side.

@@ -93,6 +93,9 @@ class Synonyms:
     # (Cantonese 係 would otherwise become the everyday 系).
     raw_replacements: Mapping[str, str] = field(default_factory=dict)
     set_aside: re.Pattern[str] | None = None  # a span whose topics are not asked ("除了主播")
+    # A span naming a certificate only as a point of reference ("像营销师那样"): the other one
+    # named is what the message is about.
+    reference: re.Pattern[str] | None = None
     roles_topic: str = ""  # the topic covering every role, asked when several roles are
     other_cert_words: tuple[str, ...] = ()  # "那另一个证呢": the certificate not being discussed
 
@@ -119,6 +122,7 @@ _SECTIONS: dict[str, str] = {
     "replacements": "replacements",
     "raw_replacements": "replacements",
     "set_aside_pattern": "pattern",
+    "reference_pattern": "pattern",
     "roles_topic": "topic",
     "other_cert_words": "words",
     "domain_words": "words",
@@ -425,6 +429,7 @@ def parse_synonyms(data: Any, name: str, problems: list[str]) -> Synonyms | None
             r, data.get("raw_replacements") or {}, at("raw_replacements"), "raw_replacements"
         ),
         set_aside=pattern("set_aside_pattern"),
+        reference=pattern("reference_pattern"),
         roles_topic=roles_topic,
         other_cert_words=words("other_cert_words"),
         domain_words=words("domain_words"),

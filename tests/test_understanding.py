@@ -85,6 +85,25 @@ def test_our_certificates_by_a_kind_word_are_no_other_certificate(
     assert matcher.ask(question).entry_id == expected
 
 
+def test_the_certificate_asked_about_leads_a_side_by_side_answer(matcher: Matcher) -> None:
+    reply = matcher.ask("全媒体运营师有几个等级，像营销师那样分五级吗")
+    assert [e.id for e in reply.entries] == ["amo.levels", "ims.levels"]
+    reply = matcher.ask("全媒体运营师是跟互联网营销师一起发布的吗")
+    assert reply.entry_id == "amo.origin"
+    # Named second only as a point of reference, it does not lead.
+    reply = matcher.ask("跟全媒体运营师一样，互联网营销师也分等级吗")
+    assert reply.entry_id == "ims.levels"
+
+
+def test_what_a_certificate_is_likened_to_or_set_aside_is_not_asked(matcher: Matcher) -> None:
+    assert matcher.ask("互联网营销师主要做什么？跟网红差不多吗").entry_id == "ims.duties"
+    reply = matcher.ask("就是那个营销师它到底有几个工种啊我听说不光是带货主播还有别的是吧")
+    assert reply.entry_id == "ims.duties"
+    assert matcher.ask("互联网营销师不只是带货主播吧，一共有几个工种").entry_id == "ims.duties"
+    # Nothing else asked: what is set aside is what the question is about.
+    assert matcher.ask("考营销师三级除了学历还要啥").entry_id == "ims.eligibility"
+
+
 def test_the_asking_clause_decides_over_the_story(matcher: Matcher) -> None:
     reply = matcher.ask("我是新闻学大三的学生，以后想做新媒体，听说这两个证都挺火的，有什么区别？")
     assert reply.entry_id == "compare.difference"

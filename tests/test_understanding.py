@@ -318,6 +318,11 @@ def test_finding_work_with_the_certificate_in_hand_is_its_use(matcher: Matcher) 
         "2023年全国一共有多少人拿到互联网营销师证书？",
         "有没有English版本的互联网营销师考试",
         "互联网营销师考试是笔试加实操吗，实操考什么",
+        "互联网营销师培训是免费的吗",
+        "失业了考营销师政府给不给钱",
+        "考营销师证能抵学分吗",
+        "有证的主播抖音会不会给流量扶持",
+        "没证直播会被限流吗",
     ],
 )
 def test_details_no_article_gives_are_declined(matcher: Matcher, question: str) -> None:

@@ -118,7 +118,7 @@ def cmd_kb(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .tools.evaluate import run_eval
+    from .tools.evaluate import DEFAULT_FILE, run_eval
 
     knowledge = load_or_exit(args.knowledge)
     taught = None
@@ -130,7 +130,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         if learned.problems:
             print("\n".join(learned.problems), file=sys.stderr)
             return 2
-        taught = Taught(Matcher(knowledge), learned.teachings)
+        leave_out = Path(args.file).stem if args.file else DEFAULT_FILE.stem
+        taught = Taught(Matcher(knowledge, leave_out=leave_out), learned.teachings)
     return run_eval(knowledge, args.file, verbose=args.verbose, taught=taught)
 
 

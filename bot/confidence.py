@@ -31,6 +31,34 @@ FEATURES = (
 )
 
 
+# What the re-ranker weighs for each of the first few candidates (Matcher._rerank).
+RERANK_FEATURES = (
+    "score",  # the ranking's score, 0..1
+    "behind",  # how far behind the first candidate, 0..1
+    "similarity",  # string similarity to the entry's nearest phrasing
+    "topic",  # the message names the entry's topic
+    "shared",  # n-gram cosine to the entry's phrasings
+    "first",  # it is the first candidate
+    "second",  # it is the second
+    "comparison",  # the entry compares both certificates
+    "certificate",  # the entry is about the certificate(s) the message is about
+    "asked",  # the entry's topic is the one the asking clause names
+    "text",  # the text model's probability of the entry (textmodel.py)
+)
+
+
+@dataclass(frozen=True)
+class Reranker:
+    """Fitted weights that reorder the first candidates: P(this candidate is right)."""
+
+    bias: float
+    weights: Mapping[str, float]
+
+    def score(self, features: Mapping[str, float]) -> float:
+        """The linear score (log-odds) of one candidate."""
+        return self.bias + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+
+
 @dataclass(frozen=True)
 class Calibration:
     """Fitted weights and the answering threshold."""
@@ -38,6 +66,7 @@ class Calibration:
     bias: float
     weights: Mapping[str, float]
     threshold: float
+    rerank: Reranker | None = None
 
     def probability(self, features: Mapping[str, float]) -> float:
         """P(the answer is right) for these features."""
@@ -74,4 +103,26 @@ def load_calibration(root: Path, problems: list[str]) -> Calibration | None:
         problems.append(f"{name}:{line}: threshold must lie between 0 and 1")
         return None
     clean = {str(k): float(v) for k, v in weights.items() if k != LINE_KEY}
-    return Calibration(float(bias), clean, float(threshold))
+    return Calibration(float(bias), clean, float(threshold), _reranker(data, name, problems))
+
+
+def _reranker(data: Mapping[str, Any], name: str, problems: list[str]) -> Reranker | None:
+    section = data.get("rerank")
+    if section is None:
+        return None
+    line = int(section.get(LINE_KEY, 0)) if isinstance(section, dict) else 0
+    weights = section.get("weights") if isinstance(section, dict) else None
+    bias = section.get("bias") if isinstance(section, dict) else None
+    ok = isinstance(weights, dict) and all(
+        k == LINE_KEY or (k in RERANK_FEATURES and isinstance(v, int | float))
+        for k, v in weights.items()
+    )
+    if not ok or not isinstance(bias, int | float):
+        problems.append(
+            f"{name}:{line}: 'rerank' needs a numeric 'bias' and 'weights' for "
+            f"{', '.join(RERANK_FEATURES)}"
+        )
+        return None
+    assert isinstance(weights, dict)
+    clean = {str(k): float(v) for k, v in weights.items() if k != LINE_KEY}
+    return Reranker(float(bias), clean)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .confidence import Calibration, load_calibration
+from .examples import Example, load_examples
 from .synonyms import CERTS as CERTS  # re-exported: the adapters read the names from here
 from .synonyms import Synonyms, parse_synonyms
 from .yamlread import LINE_KEY, line_of, read_yaml
@@ -102,6 +103,8 @@ class Knowledge:
     synonyms: Synonyms
     by_id: Mapping[str, Entry] = field(default_factory=dict)
     calibration: Calibration | None = None  # how scores become probabilities (confidence.py)
+    # Labelled questions by set name, for the text model (examples.py).
+    examples: Mapping[str, tuple[Example, ...]] = field(default_factory=dict)
 
     def entry(self, entry_id: str) -> Entry:
         """The entry with this id."""
@@ -370,8 +373,10 @@ def load_knowledge(root: Path | str = DEFAULT_DIR) -> Knowledge:
     for path in entry_files:
         entries.extend(_load_entries(path, _rel(path, root), problems))
     calibration = load_calibration(root, problems)
-    if not any("invalid YAML" in p or "cannot read" in p for p in problems):
-        # With a file unreadable, every link into it would be reported too: noise, not help.
+    # With a file unreadable, every link into it would be reported too: noise, not help.
+    unreadable = any("invalid YAML" in p or "cannot read" in p for p in problems)
+    examples = load_examples(root, None if unreadable else {e.id for e in entries}, problems)
+    if not unreadable:
         _cross_check(entries, sources, synonyms, problems)
     if problems or synonyms is None:
         raise KnowledgeError(problems or ["synonyms could not be loaded"])
@@ -381,4 +386,5 @@ def load_knowledge(root: Path | str = DEFAULT_DIR) -> Knowledge:
         synonyms=synonyms,
         by_id={e.id: e for e in entries},
         calibration=calibration,
+        examples=examples,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from rapidfuzz import fuzz, process
@@ -19,6 +19,8 @@ from rapidfuzz import fuzz, process
 from .analysis import Analysis, Analyzer
 from .knowledge import CERTS, Entry, Knowledge
 from .ngram import NgramIndex
+from .textmodel import TextModel
+from .textnorm import normalize
 
 # Thresholds and weights: the only tuning knobs, all here.
 ANSWER_THRESHOLD = 60.0  # at or above: answer the best entry
@@ -42,6 +44,7 @@ CANDIDATES = 60  # entries scored in full after the bigram prefilter
 
 NGRAM_WEIGHT = 18.0  # cosine (0..1) of the message's n-grams to all of an entry's phrasings
 BACKGROUND = 0.5  # a topic only in the story around a question ("我是大三学生……区别") counts less
+RERANKED = 3  # the re-ranker reorders this many of the first candidates
 
 ReplyKind = Literal["answer", "both", "fallback", "greeting", "empty"]
 
@@ -97,6 +100,8 @@ class Reply:
     reasons: tuple[str, ...] = ()
     greeting: str | None = None
     features: tuple[tuple[str, float], ...] = ()  # what the confidence was computed from
+    # The first candidates as the re-ranker saw them: (entry id, its features), ranking order.
+    candidates: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()
 
     @property
     def entry_id(self) -> str | None:
@@ -107,7 +112,9 @@ class Reply:
 class Matcher:
     """Matches messages against the knowledge. Holds only the index; no conversation state."""
 
-    def __init__(self, knowledge: Knowledge) -> None:
+    def __init__(self, knowledge: Knowledge, leave_out: str | None = None) -> None:
+        """``leave_out``: a set of examples the text model must not learn from (the set an
+        evaluation is about to ask)."""
         self.knowledge = knowledge
         self.analyzer = Analyzer(knowledge)
         self._other_words = knowledge.synonyms.other_cert_words
@@ -128,6 +135,15 @@ class Matcher:
                 self._cores.append(a.core)
                 self._tokens.append(a.tokens)
         self._ngrams = NgramIndex(texts)
+        self._text = TextModel(
+            [(normalize(p), e.id) for e in knowledge.entries for p in e.phrasings]
+            + [
+                (normalize(x.text), x.entry or "")
+                for name, examples in knowledge.examples.items()
+                if name != leave_out
+                for x in examples
+            ]
+        )
         self._all_rows = list(range(len(self._cores)))
         if len(self._cores) <= FULL_SCAN_LIMIT:  # (after a prefilter, rows are few already)
             for row, tokens in enumerate(self._tokens):
@@ -183,20 +199,25 @@ class Matcher:
 
         direct = self._direct(a, certs, topics, context, inherited)
         features: tuple[tuple[str, float], ...] = ()
+        candidates: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()
         if direct is not None:
             best = Candidate(direct, 100.0, ("certificate named with no new topic",))
         elif ranked and ranked[0].score >= SUGGEST_THRESHOLD:
+            candidates = self.candidate_features(query, a, certs, topics, ranked)
+            ranked = self._rerank(ranked, candidates)
             features = self.features(a, ranked, continues)
             sure, threshold = self._probability(ranked[0], features)
             if sure < threshold:
                 why = f"confidence {sure:.2f} below {threshold:.2f}"
-                return self._fallback(query, ranked, "", context, (why,), features)
+                reply = self._fallback(query, ranked, "", context, (why,), features)
+                return replace(reply, candidates=candidates)
             best = Candidate(ranked[0].entry, 100 * sure, (*ranked[0].reasons, f"p={sure:.2f}"))
         else:
             return self._fallback(query, ranked, "", context, ("nothing close",))
-        return self._missing(
+        reply = self._missing(
             query, best, certs, a, ranked, context, features, inherited
         ) or self._answer(query, best, certs, a, ranked, features)
+        return replace(reply, candidates=candidates)
 
     def _missing(
         self,
@@ -255,6 +276,63 @@ class Matcher:
             ("length", min(len(a.text), 60) / 60),
             ("shared", top.shared),
         )
+
+    def candidate_features(
+        self,
+        query: str,
+        a: Analysis,
+        certs: tuple[str, ...],
+        topics: dict[str, int],
+        ranked: list[Candidate],
+    ) -> tuple[tuple[str, tuple[tuple[str, float], ...]], ...]:
+        """What the re-ranker weighs for each of the first candidates."""
+        head = ranked[:RERANKED]
+        if len(head) < 2:
+            return ()
+        probability = self._text.probabilities(normalize(query), (c.entry.id for c in head))
+        top = head[0].score
+        rows = []
+        for i, c in enumerate(head):
+            e = c.entry
+            rows.append(
+                (
+                    e.id,
+                    (
+                        ("score", c.score / 100),
+                        ("behind", (top - c.score) / 100),
+                        ("similarity", c.similarity / 100),
+                        ("topic", float(c.topic)),
+                        ("shared", c.shared),
+                        ("first", float(i == 0)),
+                        ("second", float(i == 1)),
+                        ("comparison", float(e.is_comparison)),
+                        ("certificate", float(bool(certs) and set(e.certs) <= set(certs))),
+                        ("asked", float(e.topic in a.final_topics)),
+                        ("text", probability.get(e.id, 0.0)),
+                    ),
+                )
+            )
+        return tuple(rows)
+
+    def _rerank(
+        self,
+        ranked: list[Candidate],
+        candidates: tuple[tuple[str, tuple[tuple[str, float], ...]], ...],
+    ) -> list[Candidate]:
+        """The first candidates reordered by the fitted re-ranker (knowledge/confidence.yaml):
+        the ranking's scores weighed against the text model's reading of the whole message."""
+        calibration = self.knowledge.calibration
+        reranker = calibration.rerank if calibration else None
+        if reranker is None or not candidates:
+            return ranked
+        head = ranked[: len(candidates)]
+        scores = [reranker.score(dict(features)) for _, features in candidates]
+        order = sorted(range(len(head)), key=lambda i: -scores[i])
+        if order[0] == 0:
+            return ranked
+        moved = head[order[0]]
+        moved = replace(moved, reasons=(*moved.reasons, "re-ranked by the text model"))
+        return [moved, *(c for c in ranked if c is not head[order[0]])]
 
     def _probability(
         self, top: Candidate, features: tuple[tuple[str, float], ...]

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from kbfiles import break_file, load_problems
 
-from bot.knowledge import CERTS, Knowledge
+from bot.knowledge import CERTS, Knowledge, load_knowledge
+from bot.matcher import Matcher
 
 
 def test_shipped_knowledge_is_complete(knowledge: Knowledge) -> None:
@@ -133,3 +134,22 @@ def test_kb_check_passes_on_shipped_knowledge() -> None:
     )
     assert run.returncode == 0, run.stderr
     assert "知识库有效" in run.stdout
+
+
+def test_a_broken_example_is_named_with_its_line(kb_copy: Path) -> None:
+    path = kb_copy / "examples.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("  entry: ims."))
+    lines[at] = "  entry: ims.no_such_entry"
+    lines.insert(at + 1, "- 只有一句话")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = load_problems(kb_copy)
+    assert f"knowledge/examples.yaml:{at}: unknown entry 'ims.no_such_entry'" in problems
+    assert f"knowledge/examples.yaml:{at + 2}: an example has exactly 'q' and 'entry'" in problems
+
+
+def test_the_knowledge_loads_without_examples(kb_copy: Path) -> None:
+    (kb_copy / "examples.yaml").unlink()
+    knowledge = load_knowledge(kb_copy)
+    assert knowledge.examples == {}
+    assert Matcher(knowledge).ask("互联网营销师多少钱").entry_id == "ims.price"

@@ -1,0 +1,101 @@
+"""How likely each entry is, from the characters of a message alone: a naive Bayes model.
+
+Trained on the entries' phrasings and on the labelled questions people asked (knowledge/
+examples.yaml), it knows which runs of one to three characters go with which entry. It decides
+nothing by itself: the matcher's re-ranker weighs its probability against the scores of the first
+few candidates (see ``Matcher._rerank``).
+
+The model is multinomial naive Bayes over TF-IDF weights of character 1–3-grams (sublinear term
+frequency, smoothed inverse document frequency, each text scaled to unit length), the usual
+choice for short texts; it trains in one pass at start-up. Its probabilities are compared among
+the few candidates the matcher asks about (and "decline"), never over every entry, so a large
+knowledge base costs no more per question.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+
+MAX_N = 3
+DEFAULT_ALPHA = 0.1
+
+
+def grams(text: str) -> Counter[str]:
+    """Character 1- to 3-grams of a text, counted."""
+    return Counter(text[i : i + n] for n in range(1, MAX_N + 1) for i in range(len(text) - n + 1))
+
+
+class TextModel:
+    """How well each label's wording fits a text, compared among a few labels at a time."""
+
+    def __init__(self, docs: Iterable[tuple[str, str]], alpha: float = DEFAULT_ALPHA) -> None:
+        """``docs``: (normalised text, label) pairs; the label "" stands for "decline"."""
+        kept = [(text, label) for text, label in docs if text]
+        n = len(kept)
+        df: Counter[str] = Counter()
+        for text, _ in kept:  # (counted twice rather than held: far less memory at scale)
+            df.update(grams(text).keys())
+        # Each gram: its number (grams in order of that number) and inverse document frequency.
+        self._ids = {g: i for i, g in enumerate(sorted(df))}
+        self._idf = array("f", (math.log((1 + n) / (1 + df[g])) + 1.0 for g in sorted(df)))
+        sums: dict[str, dict[int, float]] = defaultdict(dict)
+        for text, label in kept:
+            per = sums[label]
+            for i, w in self._weights(grams(text)).items():
+                per[i] = per.get(i, 0.0) + w
+        vocabulary = len(self._ids)
+        docs_of = Counter(label for _, label in kept)
+        self._log_alpha = math.log(alpha)
+        # log P(gram | label) = log(count + alpha) - log(total + alpha * V). A gram never seen
+        # with a label has log(alpha) - ...; each label keeps, for the grams it was seen with
+        # (sorted by number), only what they add over log(alpha).
+        self._labels: dict[str, tuple[float, float, array[int], array[float]]] = {}
+        for label, per in sums.items():
+            total = sum(per.values())
+            order = sorted(per)
+            self._labels[label] = (
+                math.log(docs_of[label] / n),
+                math.log(total + alpha * vocabulary),
+                array("I", order),
+                array("f", (math.log(per[i] + alpha) - self._log_alpha for i in order)),
+            )
+
+    @property
+    def labels(self) -> frozenset[str]:
+        """Every label it was trained on."""
+        return frozenset(self._labels)
+
+    def _weights(self, found: Mapping[str, int]) -> dict[int, float]:
+        """TF-IDF weights of the known grams, by number, scaled to unit length."""
+        ids, idf, log = self._ids, self._idf, math.log
+        raw = {
+            i: (1.0 + log(k)) * idf[i] for g, k in found.items() if (i := ids.get(g)) is not None
+        }
+        length = math.sqrt(sum(v * v for v in raw.values()))
+        return {i: v / length for i, v in raw.items()} if length else {}
+
+    def probabilities(self, text: str, labels: Iterable[str]) -> dict[str, float]:
+        """P(label | text) among these labels and "decline" (""), for those it knows; a label it
+        was never trained on gets 0."""
+        wanted = [label for label in dict.fromkeys([*labels, ""]) if label in self._labels]
+        if not wanted:
+            return {}
+        x = sorted(self._weights(grams(text)).items())
+        mass = sum(w for _, w in x)
+        scores = []
+        for label in wanted:
+            prior, norm, seen, gains = self._labels[label]
+            score = prior + mass * (self._log_alpha - norm)
+            for i, w in x:
+                at = bisect_left(seen, i)
+                if at < len(seen) and seen[at] == i:
+                    score += w * gains[at]
+            scores.append(score)
+        top = max(scores)
+        exp = [math.exp(s - top) for s in scores]
+        total = sum(exp)
+        return {label: e / total for label, e in zip(wanted, exp, strict=True)}

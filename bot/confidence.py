@@ -28,6 +28,7 @@ FEATURES = (
     "elliptical",  # no subject of its own
     "length",  # message length, up to 60 characters
     "shared",  # n-gram cosine to the entry's phrasings
+    "text",  # the text model's probability of the entry, against its rivals and declining
 )
 
 

@@ -205,7 +205,7 @@ class Matcher:
         elif ranked and ranked[0].score >= SUGGEST_THRESHOLD:
             candidates = self.candidate_features(query, a, certs, topics, ranked)
             ranked = self._rerank(ranked, candidates)
-            features = self.features(a, ranked, continues)
+            features = self.features(a, ranked, continues, self._text_of(query, ranked, candidates))
             sure, threshold = self._probability(ranked[0], features)
             if sure < threshold:
                 why = f"confidence {sure:.2f} below {threshold:.2f}"
@@ -259,8 +259,21 @@ class Matcher:
             query, nearest, note, context, ("a specific the articles lack",), features
         )
 
+    def _text_of(
+        self,
+        query: str,
+        ranked: list[Candidate],
+        candidates: tuple[tuple[str, tuple[tuple[str, float], ...]], ...],
+    ) -> float:
+        """The text model's probability of the first candidate."""
+        first = ranked[0].entry.id
+        for entry_id, features in candidates:
+            if entry_id == first:
+                return dict(features)["text"]
+        return self._text.probabilities(normalize(query), [first]).get(first, 0.0)
+
     def features(
-        self, a: Analysis, ranked: list[Candidate], continues: bool
+        self, a: Analysis, ranked: list[Candidate], continues: bool, text: float = 0.0
     ) -> tuple[tuple[str, float], ...]:
         """The parts of the best match that its confidence is computed from."""
         top = ranked[0]
@@ -275,6 +288,7 @@ class Matcher:
             ("elliptical", float(a.elliptical)),
             ("length", min(len(a.text), 60) / 60),
             ("shared", top.shared),
+            ("text", text),
         )
 
     def candidate_features(

@@ -110,6 +110,11 @@ def test_cantonese_pay_and_who_wrote_the_standard_are_understood(matcher: Matche
     assert matcher.ask("谁定的营销师标准").entry_id == "ims.standard"
 
 
+def test_members_and_fees_are_no_other_title(matcher: Matcher) -> None:
+    assert matcher.ask("我们组员能自己报名考营销师吗").entry_id == "both.registration"
+    assert matcher.ask("营销师的教材费证书费要另外交吗").entry_id == "ims.price"
+
+
 def test_the_asking_clause_decides_over_the_story(matcher: Matcher) -> None:
     reply = matcher.ask("我是新闻学大三的学生，以后想做新媒体，听说这两个证都挺火的，有什么区别？")
     assert reply.entry_id == "compare.difference"
@@ -333,6 +338,8 @@ def test_finding_work_with_the_certificate_in_hand_is_its_use(matcher: Matcher) 
         "国内现在做主播是不是都得持证上岗了",
         "直播带货一定要讲普通话吗",
         "有证的人工资真的比没证的高吗",
+        "我们学校能不能申请当营销师的考点",
+        "退役军人考营销师有没有优惠政策",
     ],
 )
 def test_details_no_article_gives_are_declined(matcher: Matcher, question: str) -> None:

@@ -328,7 +328,9 @@ class Analyzer:
             for found in pattern.finditer(rest):
                 title = found.group(0)
                 if not self._generic_title(title):
-                    return title
+                    # "和会计师": the match may start with the word joining it to ours.
+                    join = next((j for j in self._syn.title_joins if title.startswith(j)), "")
+                    return title[len(join) :] if len(title) - len(join) >= 2 else title
         return None
 
     def _subject(self, text: str, certs: list[str]) -> str:
@@ -343,6 +345,20 @@ class Analyzer:
             c for at, labels in found if not any(a <= at < b for a, b in spans) for c in labels
         ]
         return next((c for c in outside if c in certs), certs[0])
+
+    def _joined(self, text: str, title: str) -> bool:
+        """True when a join word (和, 跟, 还是) stands between the title and one of our names."""
+        joins = self._syn.title_joins
+        at = text.find(title)
+        if at < 0 or not joins:
+            return False
+        after = text[at + len(title) :].lstrip("证书")
+        before = text[:at]
+        return any(
+            after.startswith(j) and self._own.find(after[len(j) : len(j) + 8]) for j in joins
+        ) or any(
+            before.endswith(j) and self._own.find(before[-len(j) - 8 : -len(j)]) for j in joins
+        )
 
     def _generic_title(self, title: str) -> bool:
         """True for a word that only looks like another title: 裁员, 这个证, 考什么资格证, and
@@ -523,6 +539,10 @@ class Analyzer:
                 result.out_of_scope = oos.reason
                 break
         result.other_title = self._other_title(clauses, text) or qualified or None
+        if result.other_title and certs and self._joined(text, result.other_title):
+            # "电商师和营销师是一个东西吗", "数据分析师证和全媒体运营师证哪个含金量高": the other
+            # title is compared with ours, so it is asked about too.
+            result.compare = True
 
         without_greetings = self._fillers.remove(self._greetings.remove(text))
         greeting_matches = self._greetings.find(text)

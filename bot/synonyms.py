@@ -73,6 +73,9 @@ class Synonyms:
     # lead-in words (title_leads: 这个, 什么, 考) come before it ("考什么资格证", not "护士资格证").
     title_kinds: tuple[str, ...] = ()
     title_leads: tuple[str, ...] = ()
+    # Words that join another title to ours ("电商师和营销师", "数据分析师证跟全媒体运营师证"): the
+    # message compares the two, so it asks about the other one too.
+    title_joins: tuple[str, ...] = ()
     other_title: re.Pattern[str] | None = None
     prerequisite_titles: tuple[str, ...] = ()
     question_words: tuple[str, ...] = ()
@@ -108,6 +111,7 @@ _SECTIONS: dict[str, str] = {
     "generic_titles": "words",
     "title_kinds": "words",
     "title_leads": "words",
+    "title_joins": "words",
     "other_title_pattern": "pattern",
     "prerequisite_titles": "words",
     "compare_words": "words",
@@ -439,6 +443,7 @@ def parse_synonyms(data: Any, name: str, problems: list[str]) -> Synonyms | None
         generic_titles=words("generic_titles"),
         title_kinds=words("title_kinds"),
         title_leads=words("title_leads"),
+        title_joins=words("title_joins"),
         other_title=pattern("other_title_pattern"),
         prerequisite_titles=words("prerequisite_titles"),
         question_words=words("question_words"),

@@ -43,6 +43,7 @@ def test_an_elliptical_follow_up_passes_the_gate(matcher: Matcher) -> None:
         "我是售货员，想转行做主播，考哪个证好",
         "我今年40了厂里裁员没活干了，想搞直播带货，要考啥证不",
         "我是店员想考个证以后做直播带货",
+        "我是电商师，想考营销师要什么条件",
     ],
 )
 def test_a_job_in_the_story_is_not_another_certificate(matcher: Matcher, question: str) -> None:
@@ -61,6 +62,9 @@ def test_a_job_in_the_story_is_not_another_certificate(matcher: Matcher, questio
         "叉车证去哪报名",
         "健身教练证多少钱",
         "导游证考试难不难",
+        "营销师和会计师哪个工资高",
+        "电商师跟营销师是一回事吗",
+        "数据分析师证和全媒体运营师证哪个有用",
     ],
 )
 def test_a_title_that_is_asked_about_is_still_declined(matcher: Matcher, question: str) -> None:

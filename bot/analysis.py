@@ -17,6 +17,7 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 # A clause with its closing punctuation: where one clause of a chat message ends and the next
 # begins. The punctuation stays with the clause ("有用吗？" asks even without 吗).
 _CLAUSE = re.compile(r"[^\s,.!?;:~，。！？；：、～…]+[\s,.!?;:~，。！？；：、～…]*")
+_LATIN_SPACE = re.compile(r"(?<=[A-Za-z])\s+(?=[A-Za-z])")
 _ASKING_MARKS = ("?", "？")
 _ASKING_ENDS = ("不", "没", "没有")
 # Longer than this (normalised), a message with several clauses is read as story, then question.
@@ -187,7 +188,9 @@ class Analyzer:
     def _clauses(self, raw: str) -> list[Clause]:
         """The message's clauses, each normalised and marked when it asks something."""
         out = []
-        for found in _CLAUSE.finditer(raw[: MAX_QUERY_CHARS * 2]):
+        # A space between two Latin words ("marketing job") is no clause break.
+        raw = _LATIN_SPACE.sub("-", raw[: MAX_QUERY_CHARS * 2])
+        for found in _CLAUSE.finditer(raw):
             piece = found.group(0)
             text = self._typos.correct(self._spell_pinyin(self._read(piece)))
             if not text:

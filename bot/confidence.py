@@ -45,6 +45,7 @@ RERANK_FEATURES = (
     "certificate",  # the entry is about the certificate(s) the message is about
     "asked",  # the entry's topic is the one the asking clause names
     "text",  # the text model's probability of the entry (textmodel.py)
+    "role_aside",  # the entry is a job's own, and the message asks something else of the job
 )
 
 

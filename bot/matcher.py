@@ -305,6 +305,11 @@ class Matcher:
             return ()
         probability = self._text.probabilities(normalize(query), (c.entry.id for c in head))
         top = head[0].score
+        roles = self.knowledge.synonyms.topics
+        # "平台管理员一个月工资多少" asks the pay (of that job), not what the job is.
+        asked_besides_roles = any(
+            not roles[t].role and not roles[t].generic for t in (a.final_topics or topics)
+        )
         rows = []
         for i, c in enumerate(head):
             e = c.entry
@@ -323,6 +328,7 @@ class Matcher:
                         ("certificate", float(bool(certs) and set(e.certs) <= set(certs))),
                         ("asked", float(e.topic in a.final_topics)),
                         ("text", probability.get(e.id, 0.0)),
+                        ("role_aside", float(roles[e.topic].role and asked_besides_roles)),
                     ),
                 )
             )

@@ -112,6 +112,7 @@ def test_cantonese_pay_and_who_wrote_the_standard_are_understood(matcher: Matche
     assert matcher.ask("全媒體運營師人工大概幾多").entry_id == "amo.salary"
     assert matcher.ask("人工智能会不会取代主播").entry_id != "ims.salary"
     assert matcher.ask("谁定的营销师标准").entry_id == "ims.standard"
+    assert matcher.ask("呢啲職業係幾時開始有㗎").entry_id in ("ims.origin", "amo.origin")
 
 
 def test_members_and_fees_are_no_other_title(matcher: Matcher) -> None:
@@ -344,6 +345,11 @@ def test_finding_work_with_the_certificate_in_hand_is_its_use(matcher: Matcher) 
         "有证的人工资真的比没证的高吗",
         "我们学校能不能申请当营销师的考点",
         "退役军人考营销师有没有优惠政策",
+        "这个证书对申请海外的marketing job有帮助吗",
+        "这張證照拿到台灣有效嗎",
+        "你们这边能不能直接帮我报上营销师",
+        "营销师在职业分类大典里的职业编码是多少",
+        "考了营销师证工资能涨多少",
     ],
 )
 def test_details_no_article_gives_are_declined(matcher: Matcher, question: str) -> None:

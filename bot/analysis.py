@@ -87,6 +87,7 @@ class Analyzer:
         self._background = Lexicon((w, "bg") for w in syn.background_words)
         self._generic_titles = tuple(g for g in syn.generic_titles if len(g) >= 2)
         self._title_kinds = tuple(syn.title_kinds)
+        self._kinds_longest = sorted(syn.title_kinds, key=len, reverse=True)
         leads = "|".join(re.escape(w) for w in sorted(syn.title_leads, key=len, reverse=True))
         self._title_leads = re.compile(f"(?:{leads})$") if leads else None
         self._compare = Lexicon((w, "compare") for w in syn.compare_words)
@@ -355,8 +356,10 @@ class Analyzer:
         at = text.find(title)
         if at < 0 or not joins:
             return False
-        after = text[at + len(title) :].lstrip("证书")
-        before = text[:at]
+        after = text[at + len(title) :]
+        # "数据分析师证和……": past the kind of certificate that may follow the title.
+        kind = next((k for k in self._kinds_longest if after.startswith(k)), "")
+        after, before = after[len(kind) :], text[:at]
         return any(
             after.startswith(j) and self._own.find(after[len(j) : len(j) + 8]) for j in joins
         ) or any(

@@ -345,14 +345,14 @@ class Matcher:
         reranker = calibration.rerank if calibration else None
         if reranker is None or not candidates:
             return ranked
-        head = ranked[: len(candidates)]
         scores = [reranker.score(dict(features)) for _, features in candidates]
-        order = sorted(range(len(head)), key=lambda i: -scores[i])
-        if order[0] == 0:
+        best = max(range(len(scores)), key=scores.__getitem__)  # (the first of equals)
+        if best == 0:
             return ranked
-        moved = head[order[0]]
-        moved = replace(moved, reasons=(*moved.reasons, "re-ranked by the text model"))
-        return [moved, *(c for c in ranked if c is not head[order[0]])]
+        moved = replace(
+            ranked[best], reasons=(*ranked[best].reasons, "re-ranked by the text model")
+        )
+        return [moved, *ranked[:best], *ranked[best + 1 :]]
 
     def _probability(
         self, top: Candidate, features: tuple[tuple[str, float], ...]

@@ -335,6 +335,22 @@ class Analyzer:
                     # "和会计师": the match may start with the word joining it to ours.
                     join = next((j for j in self._syn.title_joins if title.startswith(j)), "")
                     return title[len(join) :] if len(title) - len(join) >= 2 else title
+        return None if self._certs.find(text) else self._pursued_title(pattern, text)
+
+    def _pursued_title(self, pattern: re.Pattern[str], text: str) -> str | None:
+        """A title right after a pursue verb, in any clause ("我老婆想考育婴师，在哪里报名"):
+        with neither of ours named, the question is about that one."""
+        text = self._own.remove(text, " ")
+        for verb in self._syn.pursue_verbs:
+            at = text.find(verb)
+            while at >= 0:
+                end = at + len(verb)
+                title = pattern.match(text, end)
+                # "考过教师资格证": one the person already holds is no subject.
+                done = text[end : end + 1] in self._syn.done_marks
+                if title and not done and not self._generic_title(title.group(0)):
+                    return title.group(0)
+                at = text.find(verb, at + 1)
         return None
 
     def _subject(self, text: str, certs: list[str]) -> str:
@@ -394,14 +410,21 @@ class Analyzer:
         # Only whole filler words go: dropping single characters (么, 的) would glue
         # their neighbours into pairs nobody wrote.
         prefix = self._long_fillers.remove(self._greetings.remove(text[:first_topic]))
+        syn = self._syn
+        if any(w in prefix for w in syn.background_words) or (
+            syn.not_subject and syn.not_subject.search(prefix)
+        ):
+            # "我们这山沟沟里", "我六十几岁", "既然这么火": the person, a place, an age or a
+            # joining word, not a subject.
+            return ""
         # "那我一个宝妈……": a follow-up word and the person's "我" open a sentence, not a subject.
         while prefix and (opening := self._openers.find(prefix[:2])) and opening[0].start == 0:
             prefix = prefix[opening[0].end :]
         if prefix[:1] in self._syn.leading_verbs:
             prefix = prefix[1:]
-        if not 2 <= len(prefix) <= MAX_SUBJECT or not _CJK_RUN.fullmatch(prefix):
+        # "交的钱": a verb before 的 qualifies the topic word; a subject has two characters.
+        if not 2 <= len(prefix.removesuffix("的")) <= MAX_SUBJECT or not _CJK_RUN.fullmatch(prefix):
             return ""
-        syn = self._syn
         if (
             "证" in prefix
             or self._pointers.find(prefix)

@@ -64,6 +64,9 @@ class Gap:
 
     words: tuple[str, ...]
     note: str
+    # Asked with one of these, the message is about something the entry does say ("为啥营销师
+    # 工资比新媒体运营高" asks why they differ, not for the other job's figure).
+    unless: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -190,7 +193,12 @@ def _gaps(value: Any, where: str, label: str, problems: list[str]) -> tuple[Gap,
             at = f"{where.split(':')[0]}:{line_of(item, int(where.split(':')[1] or 0))}"
             problems.append(f"{at}: {label} 'lacks' items need 'words' (a list) and a 'note'")
             continue
-        gaps.append(Gap(words, note.strip()))
+        unless = _text_list(item.get("unless")) if "unless" in item else ()
+        if unless is None:
+            at = f"{where.split(':')[0]}:{line_of(item, int(where.split(':')[1] or 0))}"
+            problems.append(f"{at}: {label} 'lacks' item 'unless' must be a list of words")
+            continue
+        gaps.append(Gap(words, note.strip(), unless))
     return tuple(gaps)
 
 

@@ -250,7 +250,13 @@ class Matcher:
             note = f"两篇资料都没有讲到{CERTS[certs[0]]}的这一点；最接近的是{near}的情况。"
         else:
             note = self._role_note(a, entry) or next(
-                (gap.note for gap in entry.lacks if any(w in a.asked for w in gap.words)), ""
+                (
+                    gap.note
+                    for gap in entry.lacks
+                    if any(w in a.asked for w in gap.words)
+                    and not any(w in a.asked for w in gap.unless)
+                ),
+                "",
             )
         if not note:
             return None
@@ -395,6 +401,14 @@ class Matcher:
         only = None if rows is self._all_rows else {self._owner[j] for j in rows}
         shared = self._ngrams.similarity(a.text, only)
         entries = self.knowledge.entries
+        if a.compare and len(certs) != 1:
+            # "哪个更有前景": the entry weighing the two answers a topic with no comparison
+            # of its own (the topic's compared_in).
+            topics = dict(topics)
+            for key, weight in list(topics.items()):
+                compared = self._comparison_for(key)
+                if compared is not None:
+                    topics.setdefault(compared.topic, weight)
         strongest = max(topics.values(), default=1)
         out: list[tuple[float, str, Entry, list[str]]] = []
         for i, fz in fuzzy.items():
@@ -595,7 +609,11 @@ class Matcher:
         return None
 
     def _comparison_for(self, topic: str) -> Entry | None:
-        return next((e for e in self._entry_topics.get(topic, ()) if e.is_comparison), None)
+        found = next((e for e in self._entry_topics.get(topic, ()) if e.is_comparison), None)
+        known = self.knowledge.synonyms.topics.get(topic)
+        if found is None and known is not None and known.compared_in:
+            return self._comparison_for(known.compared_in)
+        return found
 
     def _topic_any(self, topic: str) -> Entry | None:
         found = self._entry_topics.get(topic)

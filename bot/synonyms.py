@@ -30,6 +30,9 @@ class Topic:
     named: bool = False  # a person or event: mentioned at all, it is what the message is about
     refines: tuple[str, ...] = ()  # in a follow-up, narrows these topics instead of replacing them
     role: bool = False  # one job within a certificate (选品员): its label is a title people use
+    # The topic whose side-by-side entry answers a comparison of this one ("哪个更有前景" is
+    # answered by the entry weighing the two certificates' value).
+    compared_in: str = ""
     # Forms that make this topic the question whatever else the message names ("就是主播吗"
     # asks what the certificate is; the words it is likened to only inform).
     focus: tuple[re.Pattern[str], ...] = ()
@@ -81,8 +84,11 @@ class Synonyms:
     question_words: tuple[str, ...] = ()
     background_words: tuple[str, ...] = ()
     leading_verbs: tuple[str, ...] = ()
+    pursue_verbs: tuple[str, ...] = ()  # a title right after one is what the person is after
+    done_marks: tuple[str, ...] = ()  # after a pursue verb: already done (考过, 拿了)
     object_verbs: tuple[str, ...] = ()
     claim_check: re.Pattern[str] | None = None
+    not_subject: re.Pattern[str] | None = None  # words before a topic that name no subject
     difference_entry: str = ""
     domain_phrases: tuple[str, ...] = ()  # words of the field that are no typo targets
     conversation: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # word lists by use
@@ -120,8 +126,11 @@ _SECTIONS: dict[str, str] = {
     "question_words": "words",
     "background_words": "words",
     "leading_verbs": "words",
+    "pursue_verbs": "words",
+    "done_marks": "words",
     "object_verbs": "words",
     "claim_check_pattern": "pattern",
+    "not_subject_pattern": "pattern",
     "greetings": "greetings",
     "replacements": "replacements",
     "raw_replacements": "replacements",
@@ -153,6 +162,7 @@ _TOPIC_FIELDS = {
     "refines": "words",
     "role": "flag",
     "focus": "patterns",
+    "compared_in": "text",
 }
 
 
@@ -255,6 +265,10 @@ def _topics(r: _Reader, value: Any, line: int) -> dict[str, Topic]:
             continue
         patterns = r.patterns(item.get("patterns"), f"topic '{key}' patterns", at)
         focus = r.patterns(item.get("focus"), f"topic '{key}' focus", at)
+        compared_in = item.get("compared_in", "")
+        if not isinstance(compared_in, str):
+            r.problem(at, f"topic '{key}' compared_in must be a topic name")
+            compared_in = ""
         topics[str(key)] = Topic(
             key=str(key),
             label=label.strip(),
@@ -266,6 +280,7 @@ def _topics(r: _Reader, value: Any, line: int) -> dict[str, Topic]:
             named=r.flag(item.get("named"), f"topic '{key}' named", at),
             refines=r.words(item.get("refines"), f"topic '{key}' refines", at),
             role=r.flag(item.get("role"), f"topic '{key}' role", at),
+            compared_in=compared_in,
         )
     # A word under two topics makes the topic depend on which list happens to be read first.
     owner: dict[str, str] = {}
@@ -283,6 +298,11 @@ def _topics(r: _Reader, value: Any, line: int) -> dict[str, Topic]:
                     line_of(word, line), f"topic '{topic.key}': '{word}' is in words and asks"
                 )
     for topic in topics.values():
+        if topic.compared_in and topic.compared_in not in topics:
+            r.problem(
+                line_of(topic.compared_in, line),
+                f"topic '{topic.key}' compared_in unknown topic '{topic.compared_in}'",
+            )
         for ref in topic.refines:
             if ref not in topics:
                 r.problem(line_of(ref, line), f"topic '{topic.key}' refines unknown topic '{ref}'")
@@ -449,8 +469,11 @@ def parse_synonyms(data: Any, name: str, problems: list[str]) -> Synonyms | None
         question_words=words("question_words"),
         background_words=words("background_words"),
         leading_verbs=words("leading_verbs"),
+        pursue_verbs=words("pursue_verbs"),
+        done_marks=words("done_marks"),
         object_verbs=words("object_verbs"),
         claim_check=pattern("claim_check_pattern"),
+        not_subject=pattern("not_subject_pattern"),
         difference_entry=str(difference),
         domain_phrases=words("domain_phrases"),
         typo_exempt=words("typo_exempt"),

@@ -153,3 +153,13 @@ def test_the_knowledge_loads_without_examples(kb_copy: Path) -> None:
     knowledge = load_knowledge(kb_copy)
     assert knowledge.examples == {}
     assert Matcher(knowledge).ask("互联网营销师多少钱").entry_id == "ims.price"
+
+
+def test_a_missing_detail_with_a_bad_exception_list_is_reported(kb_copy: Path) -> None:
+    break_file(
+        kb_copy / "entries" / "ims.yaml",
+        "      unless: [比,",
+        "      unless: 比\n      unused: [比,",
+    )
+    problems = load_problems(kb_copy)
+    assert any("'unless' must be a list of words" in p and "ims.yaml:" in p for p in problems)

@@ -74,3 +74,9 @@ def test_new_rule_sections_are_checked(kb_copy: Path) -> None:
 def test_an_out_of_scope_flag_must_be_true_or_false(kb_copy: Path) -> None:
     problems = _break(kb_copy, "    anywhere: true", "    anywhere: sometimes")
     assert any("out_of_scope anywhere must be true or false" in p for p in problems)
+
+
+def test_a_topic_compared_in_an_unknown_one_is_reported(kb_copy: Path) -> None:
+    problems = _break(kb_copy, "compared_in: value", "compared_in: valeu")
+    found = [p for p in problems if "compared_in unknown topic 'valeu'" in p]
+    assert found and found[0].split(":")[1].isdigit()

@@ -390,3 +390,59 @@ def test_taking_some_certificate_is_not_asking_the_exam_content(matcher: Matcher
     reply = matcher.ask("我孙子大学毕业在家待着，他说要考啥互联网营销师，这个是国家承认的不")
     assert reply.entry_id == "both.official"
     assert matcher.ask("互联网营销师实操考什么").kind == "fallback"
+
+
+def test_a_certificate_someone_is_after_is_asked_about_from_the_story(matcher: Matcher) -> None:
+    # The question after it is about that one, even though the person's clause holds it.
+    assert matcher.ask("另外我姐想考茶艺师，去哪报名").kind == "fallback"
+    # One the person already holds is only the story.
+    reply = matcher.ask("我考过育婴师了，这个营销师在哪报名")
+    assert reply.entry_id == "both.registration", reply.reasons
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("我五十几岁了还能考吗", ("ims.eligibility", "amo.eligibility")),
+        ("我们村里考试是不是得跑到市里考场", ("ims.exam",)),
+        ("既然这么火 那学费到底多少", ("ims.price",)),
+    ],
+)
+def test_an_age_a_place_or_a_joining_word_is_no_other_subject(
+    matcher: Matcher, question: str, expected: tuple[str, ...]
+) -> None:
+    reply = matcher.ask(question)
+    assert reply.entry_id in expected, reply.reasons
+
+
+def test_why_the_pay_differs_is_answered_but_another_jobs_pay_is_not(matcher: Matcher) -> None:
+    reply = matcher.ask("新媒体小编的工资为什么比营销师低这么多")
+    assert reply.entry_id == "compare.salary", reply.reasons
+    assert matcher.ask("新媒体小编一个月多少钱").kind == "fallback"
+
+
+def test_which_has_better_prospects_is_answered_by_the_comparison(matcher: Matcher) -> None:
+    reply = matcher.ask("营销师跟全媒体运营师比，哪个更有前途")
+    assert reply.entry_id == "compare.value", reply.reasons
+    # Asked of one, the outlook stays that one's.
+    assert matcher.ask("全媒体运营师以后发展咋样").entry_id == "amo.outlook"
+
+
+def test_what_the_person_does_not_want_is_not_asked(matcher: Matcher) -> None:
+    reply = matcher.ask("我不喜欢出镜当主播，互联网营销师还有其他工作可以做吗")
+    assert reply.entry_id == "ims.duties", reply.reasons
+
+
+def test_pay_in_one_city_or_a_starting_salary_is_said_to_be_missing(matcher: Matcher) -> None:
+    for question in ("广州做全媒体运营师一个月多少", "应届生做营销师起薪多少"):
+        reply = matcher.ask(question)
+        assert reply.kind == "fallback" and "分城市" in reply.note, (question, reply.reasons)
+    # Where the person lives is the story; the national figure still answers.
+    assert matcher.ask("我在广州，全媒体运营师工资多少").entry_id == "amo.salary"
+
+
+def test_a_writer_in_hong_kong_is_answered_unless_asking_whether_they_may_sit(
+    matcher: Matcher,
+) -> None:
+    assert matcher.ask("我喺香港做嘢，互联网营销师要咩学历").entry_id == "ims.eligibility"
+    assert matcher.ask("香港學生可唔可以報考全媒體運營師").kind == "fallback"

@@ -386,6 +386,12 @@ class Analyzer:
         """True for a word that only looks like another title: 裁员, 这个证, 考什么资格证, and
         our own certificate by an everyday name (直播证). What comes just before a kind of
         certificate decides: 护士资格证 names another one, 请问这两张证书 does not."""
+        kind = next((k for k in self._kinds_longest if title.endswith(k)), "")
+        head = title[: len(title) - len(kind)] if kind else ""
+        level = next((lv for lv in self._syn.title_levels if head.endswith(lv)), "")
+        if level and head[: -len(level)].strip():
+            # "会计初级证": past a level, the word before it decides ("考初级证" is ours).
+            return self._generic_title(head[: -len(level)] + kind)
         if title.endswith(self._generic_titles):
             return True
         for kind in self._title_kinds:
@@ -563,8 +569,10 @@ class Analyzer:
         opening = self._followup.find(text[:MAX_SUBJECT])
         result.opens = bool(opening) and opening[0].start == 0
 
+        # What the certificate is likened to ("跟考CPA那样难吗") is not asked about.
+        likened = self._syn.reference.sub(" ", asked) if self._syn.reference else asked
         for oos in self._syn.out_of_scope:
-            if oos.pattern.search(text if oos.anywhere else asked):
+            if oos.pattern.search(text if oos.anywhere else likened):
                 result.out_of_scope = oos.reason
                 break
         result.other_title = self._other_title(clauses, text) or qualified or None
@@ -654,6 +662,8 @@ class Analyzer:
         found = [CERTS[c] for c in a.certs]
         found += [m.phrase for m in self._hints.find(text)]
         found += [m.phrase for m in self._domain.find(text)]
+        if self._syn.domain_pattern is not None:
+            found += [m.group(0) for m in self._syn.domain_pattern.finditer(text)]
         found += [m.phrase for m in topic_matches if m.phrase in self._topic_evidence]
         return tuple(dict.fromkeys(found))
 

@@ -84,6 +84,7 @@ class Synonyms:
     question_words: tuple[str, ...] = ()
     background_words: tuple[str, ...] = ()
     leading_verbs: tuple[str, ...] = ()
+    title_levels: tuple[str, ...] = ()  # "会计初级证": a level between a title and its kind
     pursue_verbs: tuple[str, ...] = ()  # a title right after one is what the person is after
     done_marks: tuple[str, ...] = ()  # after a pursue verb: already done (考过, 拿了)
     object_verbs: tuple[str, ...] = ()
@@ -91,6 +92,7 @@ class Synonyms:
     not_subject: re.Pattern[str] | None = None  # words before a topic that name no subject
     difference_entry: str = ""
     domain_phrases: tuple[str, ...] = ()  # words of the field that are no typo targets
+    domain_pattern: re.Pattern[str] | None = None  # open forms of the field ("拿了证")
     conversation: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # word lists by use
     typo_exempt: tuple[str, ...] = ()  # a word holding one of these is no typo target
     pronouns: tuple[str, ...] = ()  # stand for the person or event just talked about
@@ -127,6 +129,7 @@ _SECTIONS: dict[str, str] = {
     "background_words": "words",
     "leading_verbs": "words",
     "pursue_verbs": "words",
+    "title_levels": "words",
     "done_marks": "words",
     "object_verbs": "words",
     "claim_check_pattern": "pattern",
@@ -140,6 +143,7 @@ _SECTIONS: dict[str, str] = {
     "other_cert_words": "words",
     "domain_words": "words",
     "domain_phrases": "words",
+    "domain_pattern": "pattern",
     "difference_entry": "id",
     "out_of_scope": "out_of_scope",
     "topics": "topics",
@@ -470,12 +474,14 @@ def parse_synonyms(data: Any, name: str, problems: list[str]) -> Synonyms | None
         background_words=words("background_words"),
         leading_verbs=words("leading_verbs"),
         pursue_verbs=words("pursue_verbs"),
+        title_levels=words("title_levels"),
         done_marks=words("done_marks"),
         object_verbs=words("object_verbs"),
         claim_check=pattern("claim_check_pattern"),
         not_subject=pattern("not_subject_pattern"),
         difference_entry=str(difference),
         domain_phrases=words("domain_phrases"),
+        domain_pattern=pattern("domain_pattern"),
         typo_exempt=words("typo_exempt"),
         pronouns=words("pronouns"),
         lookalikes=words("lookalikes"),

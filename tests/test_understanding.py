@@ -446,3 +446,44 @@ def test_a_writer_in_hong_kong_is_answered_unless_asking_whether_they_may_sit(
 ) -> None:
     assert matcher.ask("我喺香港做嘢，互联网营销师要咩学历").entry_id == "ims.eligibility"
     assert matcher.ask("香港學生可唔可以報考全媒體運營師").kind == "fallback"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("拿了证以后对找工作有用吗", "ims.value"),
+        ("平时要去上课吗 我晚上才有空", "ims.study"),
+        ("我四十多了，学这个的是不是都是年轻人", "ims.practitioners"),
+    ],
+)
+def test_taking_a_certificate_or_going_to_class_is_the_certificates_world(
+    matcher: Matcher, question: str, expected: str
+) -> None:
+    reply = matcher.ask(question)
+    assert reply.entry_id == expected, reply.reasons
+
+
+def test_how_hard_the_exam_is_is_answered_but_a_pass_rate_is_not(matcher: Matcher) -> None:
+    reply = matcher.ask("营销师考试难不难 怕考不过")
+    assert reply.entry_id == "ims.exam", reply.reasons
+    # Another exam it is likened to is not asked about.
+    assert matcher.ask("营销师考试会不会跟考研那样难").entry_id == "ims.exam"
+    assert matcher.ask("营销师考试通过率高吗").kind == "fallback"
+
+
+def test_another_certificate_at_a_level_is_another_certificate(matcher: Matcher) -> None:
+    assert matcher.ask("人力资源初级证和营销师哪个有用").kind == "fallback"
+    assert matcher.ask("考初级证要多少钱").entry_id == "ims.price"
+
+
+def test_asking_for_a_picture_of_the_certificate_is_declined(matcher: Matcher) -> None:
+    reply = matcher.ask("营销师证书发个照片给我看看")
+    assert reply.kind == "fallback" and "图片" in reply.note, reply.reasons
+
+
+def test_a_worry_is_no_dispute_and_out_there_is_no_subject(matcher: Matcher) -> None:
+    assert matcher.ask("机构说五级不限学历，是真的吗？我怕被骗").entry_id in (
+        "ims.eligibility",
+        "amo.eligibility",
+    )
+    assert matcher.ask("外面培训班的学费一般多少").entry_id == "ims.price"

@@ -362,10 +362,15 @@ def test_a_message_opening_with_a_follow_up_word_goes_on_about_the_certificate(
 ) -> None:
     context = matcher.ask("全媒体运营师是什么时候出来的新职业").context
     assert matcher.ask("那当时一共发布了几个新职业", context).entry_id == "amo.origin"
-    # Not when the articles have nothing of that certificate on what it asks.
+    # Not when the articles have nothing of that certificate on what it asks: live selling is
+    # 互联网营销师's. (Whether weak Mandarin matters the articles do not say, and people who
+    # label questions blind decline it, so an honest fallback leading with live selling is as
+    # right as the answer; the 全媒体运营师 context must not decide it either way.)
     context = matcher.ask("全媒体运营师是做什么的").context
     reply = matcher.ask("那我普通话不咋标准能干直播不", context)
-    assert reply.entry_id == "ims.job.live_seller"
+    first = reply.entries[:1] or reply.suggestions[:1]
+    assert [e.id for e in first] == ["ims.job.live_seller"], reply.reasons
+    assert "全媒体运营师" not in reply.note
 
 
 def test_a_closing_bu_asks(matcher: Matcher) -> None:

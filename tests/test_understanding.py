@@ -492,3 +492,14 @@ def test_a_worry_is_no_dispute_and_out_there_is_no_subject(matcher: Matcher) -> 
         "amo.eligibility",
     )
     assert matcher.ask("外面培训班的学费一般多少").entry_id == "ims.price"
+
+
+def test_smaller_forms_of_common_questions(matcher: Matcher) -> None:
+    # Whether the work is tied to one platform: the articles say it depends on none.
+    assert matcher.ask("营销师只能在抖音上干吗").entry_id == "ims.origin"
+    # "这个行业" is the certificates' field.
+    assert matcher.ask("这个行业以后还缺人吗").entry_id in ("ims.outlook", "amo.outlook")
+    assert matcher.ask("互联网营销师几岁能考").entry_id == "ims.eligibility"
+    # A link someone was asked to click is the story, not a request for a web address.
+    reply = matcher.ask("有人让我点链接报名互联网营销师 这种机构正规吗")
+    assert "网址" not in reply.note, reply.reasons

@@ -210,7 +210,8 @@ class Matcher:
             if sure < threshold:
                 why = f"confidence {sure:.2f} below {threshold:.2f}"
                 reply = self._fallback(query, ranked, "", context, (why,), features)
-                return replace(reply, candidates=candidates)
+                # The score is the confidence it fell short with, as an answer's is.
+                return replace(reply, candidates=candidates, score=round(100 * sure, 1))
             best = Candidate(ranked[0].entry, 100 * sure, (*ranked[0].reasons, f"p={sure:.2f}"))
         else:
             return self._fallback(query, ranked, "", context, ("nothing close",))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.matcher import ANSWER_THRESHOLD, Context, Matcher
+from bot.matcher import Context, Matcher
 from bot.render import render_text
 from bot.textnorm import normalize
 
@@ -139,7 +139,8 @@ def test_greetings_are_polite_not_answers(matcher: Matcher) -> None:
 def test_low_confidence_offers_guesses_not_an_answer(matcher: Matcher) -> None:
     reply = matcher.ask("营销师那个东西到底咋弄比较好呢")
     if reply.kind == "fallback":
-        assert reply.score < ANSWER_THRESHOLD
+        # Reported as the confidence it fell short with, below the fitted threshold.
+        assert reply.score < 100 * matcher.knowledge.calibration.threshold
     assert len(reply.suggestions) <= 3
 
 

@@ -132,8 +132,12 @@ def test_context_does_not_force_the_certificate_on_a_message_with_its_own_subjec
     reply = matcher.ask("我长相一般，做带货主播是不是只看脸", context)
     assert reply.entry_id == "ims.job.live_seller"
     assert "全媒体运营师的这一点" not in reply.note
-    # "不标准" describes the person: no question about the occupational standard.
-    assert matcher.ask("我普通话不咋标准能干直播不", context).entry_id == "ims.job.live_seller"
+    # "不标准" describes the person: no question about the occupational standard. (Whether weak
+    # Mandarin matters the articles do not say, so an honest fallback may come instead of the
+    # answer; either way live selling leads.)
+    reply = matcher.ask("我普通话不咋标准能干直播不", context)
+    first = reply.entries[:1] or reply.suggestions[:1]
+    assert [e.id for e in first] == ["ims.job.live_seller"], reply.reasons
 
 
 def test_an_elliptical_question_inherits_the_certificate(matcher: Matcher) -> None:

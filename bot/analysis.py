@@ -86,6 +86,7 @@ class Analyzer:
         self._questions = Lexicon((w, "q") for w in syn.question_words)
         self._background = Lexicon((w, "bg") for w in syn.background_words)
         self._generic_titles = tuple(g for g in syn.generic_titles if len(g) >= 2)
+        self._generic_set = frozenset(self._generic_titles)
         self._title_kinds = tuple(syn.title_kinds)
         self._kinds_longest = sorted(syn.title_kinds, key=len, reverse=True)
         leads = "|".join(re.escape(w) for w in sorted(syn.title_leads, key=len, reverse=True))
@@ -331,7 +332,7 @@ class Analyzer:
             rest = self._own.remove(part, " ")
             for found in pattern.finditer(rest):
                 title = found.group(0)
-                if not self._generic_title(title):
+                if not self._generic_title(title) and not self._runs_on(rest, found):
                     # "和会计师": the match may start with the word joining it to ours.
                     join = next((j for j in self._syn.title_joins if title.startswith(j)), "")
                     return title[len(join) :] if len(title) - len(join) >= 2 else title
@@ -348,10 +349,19 @@ class Analyzer:
                 title = pattern.match(text, end)
                 # "考过教师资格证": one the person already holds is no subject.
                 done = text[end : end + 1] in self._syn.done_marks
-                if title and not done and not self._generic_title(title.group(0)):
+                if (
+                    title
+                    and not done
+                    and not self._generic_title(title.group(0))
+                    and not self._runs_on(text, title)
+                ):
                     return title.group(0)
                 at = text.find(verb, at + 1)
         return None
+
+    def _runs_on(self, text: str, found: re.Match[str]) -> bool:
+        """True when the title's last character begins an everyday word ("给员工报名": 员工)."""
+        return f"{found.group(0)[-1]}{text[found.end() : found.end() + 1]}" in self._generic_set
 
     def _subject(self, text: str, certs: list[str]) -> str:
         """The certificate a message is about: the first one named, unless it is only named as

@@ -507,3 +507,12 @@ def test_smaller_forms_of_common_questions(matcher: Matcher) -> None:
     # A link someone was asked to click is the story, not a request for a web address.
     reply = matcher.ask("有人让我点链接报名互联网营销师 这种机构正规吗")
     assert "网址" not in reply.note, reply.reasons
+
+
+def test_staff_are_no_other_title_and_a_group_discount_is_a_missing_detail(
+    matcher: Matcher,
+) -> None:
+    # "给员工": 给员 is no title; the 员 begins 员工.
+    assert matcher.ask("老板要给员工报营销师五级，要多少钱").entry_id == "ims.price"
+    reply = matcher.ask("十几个人一起报营销师能团报打折吗")
+    assert reply.kind == "fallback" and "团体" in reply.note, reply.reasons

@@ -90,9 +90,13 @@ class TextModel:
         for label in wanted:
             prior, norm, seen, gains = self._labels[label]
             score = prior + mass * (self._log_alpha - norm)
+            # The grams come in order, so each search starts where the last one ended.
+            at, end = 0, len(seen)
             for i, w in x:
-                at = bisect_left(seen, i)
-                if at < len(seen) and seen[at] == i:
+                at = bisect_left(seen, i, at, end)
+                if at == end:
+                    break
+                if seen[at] == i:
                     score += w * gains[at]
             scores.append(score)
         top = max(scores)

@@ -396,12 +396,12 @@ class Analyzer:
         """True for a word that only looks like another title: 裁员, 这个证, 考什么资格证, and
         our own certificate by an everyday name (直播证). What comes just before a kind of
         certificate decides: 护士资格证 names another one, 请问这两张证书 does not."""
-        kind = next((k for k in self._kinds_longest if title.endswith(k)), "")
-        head = title[: len(title) - len(kind)] if kind else ""
-        level = next((lv for lv in self._syn.title_levels if head.endswith(lv)), "")
-        if level and head[: -len(level)].strip():
+        ending = next((k for k in self._kinds_longest if title.endswith(k)), "")
+        before = title[: len(title) - len(ending)] if ending else ""
+        level = next((lv for lv in self._syn.title_levels if before.endswith(lv)), "")
+        if level and before[: -len(level)].strip():
             # "会计初级证": past a level, the word before it decides ("考初级证" is ours).
-            return self._generic_title(head[: -len(level)] + kind)
+            return self._generic_title(before[: -len(level)] + ending)
         if title.endswith(self._generic_titles):
             return True
         for kind in self._title_kinds:

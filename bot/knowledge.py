@@ -187,15 +187,14 @@ def _gaps(value: Any, where: str, label: str, problems: list[str]) -> tuple[Gap,
         return ()
     gaps = []
     for item in value if isinstance(value, list) else [value]:
+        at = f"{where.split(':')[0]}:{line_of(item, int(where.split(':')[1] or 0))}"
         words = _text_list(item.get("words")) if isinstance(item, dict) else None
         note = item.get("note") if isinstance(item, dict) else None
         if not words or not isinstance(note, str) or not note.strip():
-            at = f"{where.split(':')[0]}:{line_of(item, int(where.split(':')[1] or 0))}"
             problems.append(f"{at}: {label} 'lacks' items need 'words' (a list) and a 'note'")
             continue
         unless = _text_list(item.get("unless")) if "unless" in item else ()
         if unless is None:
-            at = f"{where.split(':')[0]}:{line_of(item, int(where.split(':')[1] or 0))}"
             problems.append(f"{at}: {label} 'lacks' item 'unless' must be a list of words")
             continue
         gaps.append(Gap(words, note.strip(), unless))

@@ -610,11 +610,13 @@ class Matcher:
         return None
 
     def _comparison_for(self, topic: str) -> Entry | None:
-        found = next((e for e in self._entry_topics.get(topic, ()) if e.is_comparison), None)
         known = self.knowledge.synonyms.topics.get(topic)
-        if found is None and known is not None and known.compared_in:
-            return self._comparison_for(known.compared_in)
-        return found
+        # One step only: a topic compared in another is not compared further along.
+        for key in (topic, known.compared_in if known else ""):
+            found = next((e for e in self._entry_topics.get(key, ()) if e.is_comparison), None)
+            if found is not None:
+                return found
+        return None
 
     def _topic_any(self, topic: str) -> Entry | None:
         found = self._entry_topics.get(topic)

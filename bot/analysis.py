@@ -109,7 +109,8 @@ class Analyzer:
         # Question words sound like everyday ones (那个 and 哪个 are both "nage"): a word holding
         # one is no typo target, or "能考那个营销师吗" would become "能考哪个……".
         targets = {w for w in vocabulary if not any(q in w for q in syn.typo_exempt)}
-        self._typos = TypoCorrector(targets, syn.domain_words, corpus)
+        shorts = [*syn.domain_words, *syn.typo_words]
+        self._typos = TypoCorrector(targets, shorts, corpus)
         self._domain = Lexicon((w, "domain") for w in (*syn.domain_words, *syn.domain_phrases))
         self._pointers = Lexicon((w, "pointer") for w in syn.domain_phrases)
         self._hints = Lexicon((w, c) for c, words in syn.cert_hints.items() for w in words)

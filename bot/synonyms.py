@@ -95,6 +95,7 @@ class Synonyms:
     domain_pattern: re.Pattern[str] | None = None  # open forms of the field ("拿了证")
     conversation: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # word lists by use
     typo_exempt: tuple[str, ...] = ()  # a word holding one of these is no typo target
+    typo_words: tuple[str, ...] = ()  # two-character typo targets that are no evidence
     pronouns: tuple[str, ...] = ()  # stand for the person or event just talked about
     lookalikes: tuple[str, ...] = ()  # everyday words that hold a word of the field
     qualifiable_aliases: tuple[str, ...] = ()  # short names that a trade before them takes over
@@ -149,6 +150,7 @@ _SECTIONS: dict[str, str] = {
     "topics": "topics",
     "conversation": "word lists by use",
     "typo_exempt": "words",
+    "typo_words": "words",
     "pronouns": "words",
     "lookalikes": "words",
     "qualifiable_aliases": "words",
@@ -483,6 +485,7 @@ def parse_synonyms(data: Any, name: str, problems: list[str]) -> Synonyms | None
         domain_phrases=words("domain_phrases"),
         domain_pattern=pattern("domain_pattern"),
         typo_exempt=words("typo_exempt"),
+        typo_words=words("typo_words"),
         pronouns=words("pronouns"),
         lookalikes=words("lookalikes"),
         qualifiable_aliases=words("qualifiable_aliases"),

@@ -197,7 +197,8 @@ class TypoCorrector:
     It only corrects towards the given vocabulary, and never touches a span that already is a
     word of the vocabulary or appears in the knowledge's own text (so 公众号 stays 公众号 even
     though it sounds like 工种). Two-character words are everyday words too (北京 sounds like
-    背景), so they are corrected only towards ``short_words`` and only on an exact reading;
+    背景, 司机 like 四级), so they are corrected only towards ``short_words``, only on an exact
+    reading and only when one of the two characters is already right (四及 → 四级, 大砖 → 大专);
     longer words also match on fuzzy pinyin.
     """
 
@@ -209,14 +210,18 @@ class TypoCorrector:
             key = self._key(word, fuzzy_syllable)
             if key is not None:
                 index.setdefault(key, word)
+        # A two-character reading can stand for several words (初级 and 出击): the slip is the
+        # one that keeps a character, so each reading keeps all its words.
+        short_index: dict[tuple[str, ...], list[str]] = {}
         for word in sorted(shorts):
             key = self._key(word, syllable)
             if key is not None:
-                index.setdefault(key, word)
+                short_index.setdefault(key, []).append(word)
         self._index = index
+        self._short_index = short_index
         self._words = long_words | shorts
         self._corpus = corpus
-        self._lengths = sorted({len(k) for k in index}, reverse=True)
+        self._lengths = sorted({len(k) for k in (*index, *short_index)}, reverse=True)
 
     @staticmethod
     def _key(text: str, reading: Callable[[str], str | None]) -> tuple[str, ...] | None:
@@ -242,8 +247,10 @@ class TypoCorrector:
                     out.append(span)
                     i += length
                     break
-                readings = exact if length == 2 else fuzzy
-                word = self._index.get(tuple(readings[i : i + length]))  # type: ignore[arg-type]
+                if length == 2:
+                    word = self._short_word(span, tuple(exact[i : i + 2]))  # type: ignore[arg-type]
+                else:
+                    word = self._index.get(tuple(fuzzy[i : i + length]))  # type: ignore[arg-type]
                 if word is not None and span not in self._corpus:
                     out.append(word)
                     i += length
@@ -252,3 +259,10 @@ class TypoCorrector:
                 out.append(text[i])
                 i += 1
         return "".join(out)
+
+    def _short_word(self, span: str, reading: tuple[str, ...]) -> str | None:
+        """The two-character word this span is a slip for: same reading, one character kept."""
+        for word in self._short_index.get(reading, ()):
+            if word[0] == span[0] or word[1] == span[1]:
+                return word
+        return None

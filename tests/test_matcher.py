@@ -55,6 +55,31 @@ def test_homophone_typos(matcher: Matcher, question: str, expected: str) -> None
 
 
 @pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("四及要啥条件啊", "四级要啥条件"),  # a level, one character slipped
+        ("大砖都没有能考四级吗", "大专都没有能考四级吗"),
+    ],
+)
+def test_two_character_slips_towards_levels_and_schooling(
+    matcher: Matcher, typed: str, meant: str
+) -> None:
+    assert matcher.analyzer.analyze(typed).text.startswith(meant)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "我是司机",  # sounds like 四级, but no character of it is typed
+        "买个耳机",  # sounds like 二级
+        "三年新媒体运营",  # 年新 sounds like 年薪, which is no target
+    ],
+)
+def test_everyday_words_that_sound_like_levels_stay(matcher: Matcher, typed: str) -> None:
+    assert matcher.analyzer.analyze(typed).text == typed
+
+
+@pytest.mark.parametrize(
     ("question", "expected"),
     [
         ("網際網路行銷師薪水多少", "ims.salary"),

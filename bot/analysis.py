@@ -20,6 +20,8 @@ _CLAUSE = re.compile(r"[^\s,.!?;:~，。！？；：、～…]+[\s,.!?;:~，。�
 _LATIN_SPACE = re.compile(r"(?<=[A-Za-z])\s+(?=[A-Za-z])")
 _ASKING_MARKS = ("?", "？")
 _ASKING_ENDS = ("不", "没", "没有")
+# What may end a question after its last word: particles and marks.
+_ENDINGS = "吗嘛么呢啊呀吧哦喔啦呗咧不没?？!！。，,. "
 # Longer than this (normalised), a message with several clauses is read as story, then question.
 LONG_MESSAGE = 30
 # How close a misspelt full certificate name must be (互联网销营师 → 互联网营销师).
@@ -57,6 +59,7 @@ class Analysis:
     on_subject: bool = False  # names a certificate, a topic or a word of the field at all
     hinted: tuple[str, ...] = ()  # the one certificate words like 四级 or 广电 point to
     subject: str = ""  # of two certificates named, the one asked about (the other a reference)
+    likened: bool = False  # the other one is named only as a point of reference ("跟营销师一样")
     foreign: str = ""  # with no certificate named, the words before the topic name another subject
     evidence: tuple[str, ...] = ()  # words showing the message is about the certificates' world
     elliptical: bool = False  # no subject of its own: it may continue the conversation
@@ -364,18 +367,23 @@ class Analyzer:
         """True when the title's last character begins an everyday word ("给员工报名": 员工)."""
         return f"{found.group(0)[-1]}{text[found.end() : found.end() + 1]}" in self._generic_set
 
-    def _subject(self, text: str, certs: list[str]) -> str:
+    def _subject(self, text: str, certs: list[str]) -> tuple[str, bool]:
         """The certificate a message is about: the first one named, unless it is only named as
-        a point of reference ("全媒体运营师有几级，像营销师那样" is about 全媒体运营师)."""
+        a point of reference ("全媒体运营师有几级，像营销师那样" is about 全媒体运营师); and
+        whether the other one is named only so."""
         if len(certs) < 2:
-            return certs[0] if certs else ""
+            return (certs[0] if certs else ""), False
         pattern = self._syn.reference
         spans = [m.span() for m in pattern.finditer(text)] if pattern else []
         found = [(m.start, m.labels) for m in self._certs.find(text)]
         outside = [
             c for at, labels in found if not any(a <= at < b for a, b in spans) for c in labels
         ]
-        return next((c for c in outside if c in certs), certs[0])
+        asked = [c for c in certs if c in outside]
+        # "A跟B一样吗" asks whether the two are alike, which compares them; "A能不能跟B一样跨级考"
+        # asks something of A.
+        goes_on = any(text[b:].strip(_ENDINGS) for _, b in spans)
+        return (asked[0] if asked else certs[0]), len(asked) == 1 and goes_on
 
     def _joined(self, text: str, title: str) -> bool:
         """True when a join word (和, 跟, 还是) stands between the title and one of our names."""
@@ -476,7 +484,7 @@ class Analyzer:
             text = self._fuzzy_cert(text, certs)
             result.text = text
         result.certs = tuple(sorted(certs))
-        result.subject = self._subject(text, certs)
+        result.subject, result.likened = self._subject(text, certs)
 
         every_topic_word = self._topics.cover(text)
         topic_matches = self._topic_matches(text)

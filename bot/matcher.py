@@ -246,6 +246,15 @@ class Matcher:
             return self._answer(
                 query, Candidate(compared, best.score, best.reasons), certs, a, ranked, features
             )
+        if (
+            a.likened
+            and not entry.is_comparison
+            and a.subject not in entry.certs
+            and self._entry_for(entry.topic, a.subject) is None
+        ):
+            # "全媒体运营师能不能跟营销师一样跨级考": asked of the one the articles say nothing
+            # of on this, the other only likened to.
+            named, certs = True, (a.subject,)
         if named and certs[0] not in entry.certs:
             near = "、".join(CERTS[c] for c in entry.certs)
             note = f"两篇资料都没有讲到{CERTS[certs[0]]}的这一点；最接近的是{near}的情况。"

@@ -516,3 +516,41 @@ def test_staff_are_no_other_title_and_a_group_discount_is_a_missing_detail(
     assert matcher.ask("老板要给员工报营销师五级，要多少钱").entry_id == "ims.price"
     reply = matcher.ask("十几个人一起报营销师能团报打折吗")
     assert reply.kind == "fallback" and "团体" in reply.note, reply.reasons
+
+
+def test_what_is_asked_of_one_likened_to_the_other_is_asked_of_that_one(
+    matcher: Matcher,
+) -> None:
+    # The articles say 互联网营销师 may skip levels and nothing of 全媒体运营师.
+    reply = matcher.ask("全媒体运营师能不能跟互联网营销师一样跨级考")
+    assert reply.kind == "fallback"
+    assert "全媒体运营师" in reply.note
+    # Whether the two are alike compares them: both answered.
+    alike = matcher.ask("互联网营销师和全媒体运营师报考条件一样吗")
+    assert {e.id for e in alike.entries} == {"ims.eligibility", "amo.eligibility"}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("報名連拎證幾多錢呀", "ims.price"),  # Cantonese 拎證: getting the certificate
+        ("全媒体运营师这个行业里什么样的人多", "amo.practitioners"),
+        ("我不太想露脸 互联网营销师有不用出镜的活吗", "ims.duties"),
+        ("俞敏洪现在转行做啥了", "people.yuminhong"),  # his move is what the article tells
+        ("学的话怎么学，要每天去上课吗", "ims.study"),  # 学的话 is a condition, no subject
+    ],
+)
+def test_asked_in_other_words(matcher: Matcher, question: str, expected: str) -> None:
+    assert matcher.ask(question).entry_id == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "公司统一给20个人报名有团体价吗",  # group prices: not in the articles
+        "跨境电商运营师是啥 跟这个一样吗",  # another job named like ours
+        "一级互联网营销师需要满足什么条件才能报",  # the articles stop at 三级
+    ],
+)
+def test_what_the_articles_do_not_say_is_declined(matcher: Matcher, question: str) -> None:
+    assert matcher.ask(question).entry_id is None

@@ -59,6 +59,7 @@ def test_homophone_typos(matcher: Matcher, question: str, expected: str) -> None
     [
         ("四及要啥条件啊", "四级要啥条件"),  # a level, one character slipped
         ("大砖都没有能考四级吗", "大专都没有能考四级吗"),
+        ("那全没体运营师几及", "那全媒体运营师几级"),
     ],
 )
 def test_two_character_slips_towards_levels_and_schooling(

@@ -550,6 +550,7 @@ def test_asked_in_other_words(matcher: Matcher, question: str, expected: str) ->
         "公司统一给20个人报名有团体价吗",  # group prices: not in the articles
         "跨境电商运营师是啥 跟这个一样吗",  # another job named like ours
         "一级互联网营销师需要满足什么条件才能报",  # the articles stop at 三级
+        "广州白云那个职业技术学校的营销师班学费多少",  # one school's price
     ],
 )
 def test_what_the_articles_do_not_say_is_declined(matcher: Matcher, question: str) -> None:

@@ -217,7 +217,7 @@ class Matcher:
             return self._fallback(query, ranked, "", context, ("nothing close",))
         reply = self._missing(
             query, best, certs, a, ranked, context, features, inherited
-        ) or self._answer(query, best, certs, a, ranked, features)
+        ) or self._answer(query, best, certs, a, ranked, features, context)
         return replace(reply, candidates=candidates)
 
     def _missing(
@@ -648,6 +648,7 @@ class Matcher:
         a: Analysis,
         ranked: list[Candidate],
         features: tuple[tuple[str, float], ...] = (),
+        context: Context | None = None,
     ) -> Reply:
         entry = best.entry
         entries: tuple[Entry, ...] = (entry,)
@@ -656,7 +657,10 @@ class Matcher:
         if len(certs) != 1 and not entry.is_comparison:
             # The certificate the message is about comes first ("全媒体运营师有几级，像营销师
             # 那样" leads with 全媒体运营师).
-            order = sorted(CERTS, key=lambda c: c != a.subject)
+            # Named by neither, the one being discussed comes first ("要满几岁才能报" after
+            # a 全媒体运营师 answer).
+            discussed = context.certs[0] if context and len(context.certs) == 1 else ""
+            order = sorted(CERTS, key=lambda c: c != (a.subject or discussed))
             pair = [self._entry_for(entry.topic, c) for c in order]
             compared = self._comparison_for(entry.topic)
             if a.compare and compared is not None:

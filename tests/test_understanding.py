@@ -555,3 +555,28 @@ def test_asked_in_other_words(matcher: Matcher, question: str, expected: str) ->
 )
 def test_what_the_articles_do_not_say_is_declined(matcher: Matcher, question: str) -> None:
     assert matcher.ask(question).entry_id is None
+
+
+@pytest.mark.parametrize("question", ["我15岁能考吗😂", "村里人大多初中文化 能考不"])
+def test_whether_one_may_sit_it_is_about_the_certificates(matcher: Matcher, question: str) -> None:
+    reply = matcher.ask(question)
+    assert {e.id for e in reply.entries} == {"ims.eligibility", "amo.eligibility"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "数字营销师跟互联网营销师哪个好",  # another job named like ours
+        "拿到全媒体运营师证后能评中级职称吗",  # only 互联网营销师一级's 职称 is told
+    ],
+)
+def test_near_the_field_but_not_in_the_articles(matcher: Matcher, question: str) -> None:
+    assert matcher.ask(question).entry_id is None
+
+
+def test_a_side_by_side_answer_leads_with_the_certificate_being_discussed(
+    matcher: Matcher,
+) -> None:
+    context = matcher.ask("全媒體運營師分幾級？").context
+    reply = matcher.ask("要滿幾歲才能報？", context)
+    assert reply.entry_id == "amo.eligibility"

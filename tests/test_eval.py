@@ -77,7 +77,7 @@ OTHER_SETS = [p for p in tuned_sets() if p != DEFAULT_FILE]
 # remaining failures are the honest frontier, and tuning it to 95% would make it one more
 # tuned list (qa6 was the blind holdout B; qa8, qa9, qa10 were blind_a, blind_c, blind_e; qa11
 # to qa15 were the blind sets F to J, qa16 to qa20 the blind sets L, M, N, Q and R, qa21 to qa25
-# the blind sets U, V, W, X and Y).
+# the blind sets U, V, W, X and Y, qa26 to qa31 the blind sets AC, AD, AE, AH, AI and AJ).
 FLOORS = {
     "qa6": (0.85, 0.97),
     "qa7": (0.85, 0.80),
@@ -99,6 +99,12 @@ FLOORS = {
     "qa23": (0.92, 0.95),
     "qa24": (0.88, 0.95),
     "qa25": (0.88, 0.95),
+    "qa26": (0.89, 0.94),
+    "qa27": (0.95, 0.97),
+    "qa28": (0.92, 0.97),
+    "qa29": (0.87, 0.94),
+    "qa30": (0.93, 0.94),
+    "qa31": (0.95, 0.94),
 }
 
 

@@ -319,7 +319,13 @@ class Matcher:
         head = ranked[:RERANKED]
         if len(head) < 2:
             return ()
-        probability = self._text.probabilities(normalize(query), (c.entry.id for c in head))
+        # The text model reads phrasings, not which certificate is named: with one named, it
+        # weighs only the entries that can speak of that one ("互联网营销师男的多还是女的多"
+        # must not read as the 全媒体运营师 entry its examples ask that of).
+        named = set(a.certs) if len(a.certs) == 1 else set(CERTS)
+        probability = self._text.probabilities(
+            normalize(query), (c.entry.id for c in head if named & set(c.entry.certs))
+        )
         top = head[0].score
         roles = self.knowledge.synonyms.topics
         # "平台管理员一个月工资多少" asks the pay (of that job), not what the job is.

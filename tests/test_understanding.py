@@ -587,3 +587,15 @@ def test_a_side_by_side_answer_leads_with_the_certificate_being_discussed(
     context = matcher.ask("全媒體運營師分幾級？").context
     reply = matcher.ask("要滿幾歲才能報？", context)
     assert reply.entry_id == "amo.eligibility"
+
+
+def test_the_certificate_named_outweighs_what_the_text_model_learned_of_the_other(
+    matcher: Matcher,
+) -> None:
+    # The labelled examples ask this mostly of 全媒体运营师; named, 互联网营销师 is answered.
+    assert matcher.ask("互联网营销师男的多还是女的多").entry_id == "ims.practitioners"
+    assert matcher.ask("全媒体运营师男的多还是女的多").entry_id == "amo.practitioners"
+
+
+def test_what_the_fee_covers_is_about_the_certificates(matcher: Matcher) -> None:
+    assert matcher.ask("交的钱里面包不包书本费").entry_id == "ims.price"

@@ -203,9 +203,12 @@ class Matcher:
         if direct is not None:
             best = Candidate(direct, 100.0, ("certificate named with no new topic",))
         elif ranked and ranked[0].score >= SUGGEST_THRESHOLD:
-            candidates = self.candidate_features(query, a, certs, topics, ranked)
+            # A follow-up that takes its topic from the last answer ("那三级呢" after a price).
+            goes_on = continues and not a.certs and set(topics) <= {context.topic}
+            read = self._text_input(query, context, goes_on)
+            candidates = self.candidate_features(read, a, certs, topics, ranked)
             ranked = self._rerank(ranked, candidates)
-            features = self.features(a, ranked, continues, self._text_of(query, ranked, candidates))
+            features = self.features(a, ranked, continues, self._text_of(read, ranked, candidates))
             sure, threshold = self._probability(ranked[0], features)
             if sure < threshold:
                 why = f"confidence {sure:.2f} below {threshold:.2f}"
@@ -275,6 +278,12 @@ class Matcher:
             query, nearest, note, context, ("a specific the articles lack",), features
         )
 
+    def _text_input(self, query: str, context: Context, goes_on: bool) -> str:
+        """What the text model reads: the message; a follow-up that goes on with the last
+        answer's topic ("那三级呢") after the question it goes on from, as the person meant it."""
+        before = self.knowledge.by_id.get(context.entry_id or "") if goes_on else None
+        return normalize(f"{before.question}{query}" if before is not None else query)
+
     def _text_of(
         self,
         query: str,
@@ -286,7 +295,7 @@ class Matcher:
         for entry_id, features in candidates:
             if entry_id == first:
                 return dict(features)["text"]
-        return self._text.probabilities(normalize(query), [first]).get(first, 0.0)
+        return self._text.probabilities(query, [first]).get(first, 0.0)
 
     def features(
         self, a: Analysis, ranked: list[Candidate], continues: bool, text: float = 0.0
@@ -324,7 +333,7 @@ class Matcher:
         # must not read as the 全媒体运营师 entry its examples ask that of).
         named = set(a.certs) if len(a.certs) == 1 else set(CERTS)
         probability = self._text.probabilities(
-            normalize(query), (c.entry.id for c in head if named & set(c.entry.certs))
+            query, (c.entry.id for c in head if named & set(c.entry.certs))
         )
         top = head[0].score
         roles = self.knowledge.synonyms.topics

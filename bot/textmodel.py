@@ -21,7 +21,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
 MAX_N = 3
-DEFAULT_ALPHA = 0.1
+# Additive smoothing. Every set left out in turn (the text model alone, over every label):
+# 0.3 answers 53% right and declines 99%, 0.1 80% / 97%, 0.03 90% / 90%, 0.01 91% / 85%. A
+# gram a label never saw weighs less against it the smaller this is, and the "decline" label,
+# which has seen the most grams, wins less by default. With the re-ranker and the confidence
+# refitted, 0.03 answered more questions right than 0.1 in the tuned sets and in the frozen
+# blind ones, and declined as many.
+DEFAULT_ALPHA = 0.03
 
 
 def grams(text: str) -> Counter[str]:

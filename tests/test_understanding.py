@@ -580,6 +580,7 @@ def test_whether_one_may_sit_it_is_about_the_certificates(matcher: Matcher, ques
         "拿到全媒体运营师证后能评中级职称吗",  # only 互联网营销师一级's 职称 is told
         "互联网营销师二级平时一般拿多少工资",  # pay is given for the whole, not by level
         "公司统一给员工报名 能开专票吗",  # invoices
+        "这证以后会不会作废",  # the certificates' future
     ],
 )
 def test_near_the_field_but_not_in_the_articles(matcher: Matcher, question: str) -> None:

@@ -581,6 +581,8 @@ def test_whether_one_may_sit_it_is_about_the_certificates(matcher: Matcher, ques
         "互联网营销师二级平时一般拿多少工资",  # pay is given for the whole, not by level
         "公司统一给员工报名 能开专票吗",  # invoices
         "这证以后会不会作废",  # the certificates' future
+        "HSK 四级 怎么 准备？",  # another exam's level, our certificates named nowhere
+        "中国轻工业联合会授权考点 个人可直接报名营销师 扫码咨询",  # an advertisement
     ],
 )
 def test_near_the_field_but_not_in_the_articles(matcher: Matcher, question: str) -> None:
@@ -605,3 +607,8 @@ def test_the_certificate_named_outweighs_what_the_text_model_learned_of_the_othe
 
 def test_what_the_fee_covers_is_about_the_certificates(matcher: Matcher) -> None:
     assert matcher.ask("交的钱里面包不包书本费").entry_id == "ims.price"
+
+
+def test_a_level_with_our_certificate_named_is_ours(matcher: Matcher) -> None:
+    assert matcher.ask("考四级怎么准备").entry_id == "ims.study"
+    assert matcher.ask("我过了CET四级，能考营销师吗").entry_id == "ims.eligibility"

@@ -29,6 +29,12 @@ FUZZY_NAME_CUTOFF = 80.0
 # At most this many characters left once every known word is taken out: the message has no
 # subject of its own ("那要多少钱", "三级呢") and may continue the conversation.
 ELLIPTICAL_REST = 2
+# A message that names a topic and leaves at most this many other characters (digits aside) asks
+# of that topic with no subject of its own ("标准啥时候正式发布的", "哪个实操更强点"): right
+# after an answer, it goes on with the conversation. Latin letters left over are a name
+# (iPhone, python), a subject of its own.
+TOPICAL_REST = 5
+_DIGITS = re.compile(r"[0-9０-９]")
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,7 @@ class Analysis:
     foreign: str = ""  # with no certificate named, the words before the topic name another subject
     evidence: tuple[str, ...] = ()  # words showing the message is about the certificates' world
     elliptical: bool = False  # no subject of its own: it may continue the conversation
+    topical: bool = False  # a topic and little else: right after an answer, it goes on with it
     background: frozenset[str] = frozenset()  # topics only in clauses that tell, not ask
     unknown: float = 0.0  # share of the message's characters in no pair the knowledge uses
     asked: str = ""  # the part that asks (all of a short message); the story is left out
@@ -619,7 +626,16 @@ class Analyzer:
             if all(word in topic_words or word in CERTS.values() for word in later):
                 result.foreign = self._foreign_subject(text, first)
         result.on_subject = bool(result.evidence or result.topics)
-        result.elliptical = len(self._known_words.remove(text)) <= ELLIPTICAL_REST
+        # A subject of its own ("会计工资多少") is not left out, however short the message.
+        rest = _DIGITS.sub("", self._known_words.remove(text))
+        result.elliptical = len(rest) <= ELLIPTICAL_REST and not result.foreign
+        result.topical = bool(
+            result.topics
+            and len(rest) <= TOPICAL_REST
+            and not re.search("[a-z]", rest)
+            and not result.foreign
+            and not result.other_title
+        )
         result.unknown = self._unknown_share(text)
         core = self._fillers.remove(self._certs.remove(text))
         result.core = core

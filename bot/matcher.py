@@ -177,7 +177,8 @@ class Matcher:
         ranked = self.rank(a, certs, topics)
         # A message with no subject of its own, or one that points back (那个, 这些), continues
         # the conversation in progress.
-        continues = bool(context.entry_id) and (a.elliptical or a.followup)
+        # So does one that asks of a topic and little else ("标准啥时候正式发布的").
+        continues = bool(context.entry_id) and (a.elliptical or a.followup or a.topical)
         if not (a.evidence or inherited or continues):
             # The domain gate: question words alone ("哪个好", "多少钱") say nothing about what
             # the message is about. Guesses only for a message with no subject of its own.

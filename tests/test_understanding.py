@@ -37,6 +37,23 @@ def test_an_elliptical_follow_up_passes_the_gate(matcher: Matcher) -> None:
     assert matcher.ask("哪个高", second).entry_id == "compare.salary"
 
 
+def test_a_topic_and_little_else_goes_on_right_after_an_answer(matcher: Matcher) -> None:
+    context = matcher.ask("互联网营销师的职业标准是谁定的").context
+    reply = matcher.ask("标准啥时候正式发布的", context)
+    assert reply.entry_id in ("ims.standard", "ims.origin"), reply.reasons
+    # Alone, nothing says it is about the certificates.
+    assert "no word of the certificates" in matcher.ask("标准啥时候正式发布的").reasons
+
+
+@pytest.mark.parametrize("question", ["iPhone 15 现在多少钱", "会计工资多少"])
+def test_a_subject_of_its_own_does_not_go_on_after_an_answer(
+    matcher: Matcher, question: str
+) -> None:
+    context = matcher.ask("互联网营销师工资多少").context
+    reply = matcher.ask(question, context)
+    assert reply.kind == "fallback", reply.reasons
+
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -565,10 +565,18 @@ def test_what_is_asked_of_one_likened_to_the_other_is_asked_of_that_one(
         ("我不太想露脸 互联网营销师有不用出镜的活吗", "ims.duties"),
         ("俞敏洪现在转行做啥了", "people.yuminhong"),  # his move is what the article tells
         ("学的话怎么学，要每天去上课吗", "ims.study"),  # 学的话 is a condition, no subject
+        ("全媒體運營師同傳統內容運營有咩分別", "amo.definition"),  # Cantonese 分別: a difference
+        ("互聯網營銷師同全媒體運營師最大分別係乜", "compare.difference"),
+        ("为什么有人说现在的营销师就像十年前的新媒体运营", "ims.outlook"),  # the articles' likening
     ],
 )
 def test_asked_in_other_words(matcher: Matcher, question: str, expected: str) -> None:
     assert matcher.ask(question).entry_id == expected
+
+
+def test_a_span_of_time_is_no_other_subject(matcher: Matcher) -> None:
+    reply = matcher.ask("开店五年了 大专没读 想直接考中级行吗")
+    assert reply.entry_id in ("ims.eligibility", "ims.skip_level"), reply.reasons
 
 
 @pytest.mark.parametrize(
@@ -600,6 +608,7 @@ def test_whether_one_may_sit_it_is_about_the_certificates(matcher: Matcher, ques
         "这证以后会不会作废",  # the certificates' future
         "HSK 四级 怎么 准备？",  # another exam's level, our certificates named nowhere
         "中国轻工业联合会授权考点 个人可直接报名营销师 扫码咨询",  # an advertisement
+        "直播带货佣金一般抽几个点啊",  # a commission rate
     ],
 )
 def test_near_the_field_but_not_in_the_articles(matcher: Matcher, question: str) -> None:

@@ -551,8 +551,14 @@ class Analyzer:
             # Told, not asked: topics of clauses about the person, and in a long story those of
             # no asking clause (in a short message, "……传播矩阵，这是啥意思" asks of it).
             story = self._story_topics(clauses)
-            if len(text) > LONG_MESSAGE and len(clauses) > 2:
-                asking = {t for c in clauses if c.asks for t in self._topics_in(c.text)}
+            asking_clauses = [c.text for c in clauses if c.asks]
+            if (len(text) > LONG_MESSAGE and len(clauses) > 2) or (
+                len(asking_clauses) < len(clauses)
+                and any(self._certs.find(c) for c in asking_clauses)
+            ):
+                # In a long story, and where the question names its own certificate ("……想转行
+                # 互联网营销师到底是干啥的"), topics of the clauses that do not ask are told.
+                asking = {t for c in asking_clauses for t in self._topics_in(c)}
                 story |= set(topics) - asking
         # The generic form is the question when everything specific is story about the person,
         # or when the message compares two things and asks only how they differ.

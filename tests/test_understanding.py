@@ -142,6 +142,9 @@ def test_members_and_fees_are_no_other_title(matcher: Matcher) -> None:
 def test_the_asking_clause_decides_over_the_story(matcher: Matcher) -> None:
     reply = matcher.ask("我是新闻学大三的学生，以后想做新媒体，听说这两个证都挺火的，有什么区别？")
     assert reply.entry_id == "compare.difference"
+    # A short message too: the question names its own certificate, the clauses before it tell.
+    reply = matcher.ask("工地没活了 想转行 互联网营消师到底是干啥的啊")
+    assert reply.entry_id == "ims.definition"
 
 
 def test_context_does_not_force_the_certificate_on_a_message_with_its_own_subject(

@@ -618,6 +618,12 @@ def test_near_the_field_but_not_in_the_articles(matcher: Matcher, question: str)
     assert matcher.ask(question).entry_id is None
 
 
+@pytest.mark.parametrize("question", ["考证花的钱年底能抵税吗", "领失业金的时候考这个证有影响吗"])
+def test_taxes_and_benefits_are_said_to_be_missing(matcher: Matcher, question: str) -> None:
+    reply = matcher.ask(question)
+    assert reply.entry_id is None and "a detail the articles do not give" in reply.reasons
+
+
 def test_a_side_by_side_answer_leads_with_the_certificate_being_discussed(
     matcher: Matcher,
 ) -> None:

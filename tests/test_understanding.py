@@ -647,3 +647,12 @@ def test_what_the_fee_covers_is_about_the_certificates(matcher: Matcher) -> None
 def test_a_level_with_our_certificate_named_is_ours(matcher: Matcher) -> None:
     assert matcher.ask("考四级怎么准备").entry_id == "ims.study"
     assert matcher.ask("我过了CET四级，能考营销师吗").entry_id == "ims.eligibility"
+
+
+def test_whether_the_figures_can_be_trusted_asks_where_the_pay_figures_come_from(
+    matcher: Matcher,
+) -> None:
+    context = matcher.ask("全媒体运营师工资多少").context
+    assert matcher.ask("这数据哪来的 靠谱吗", context).entry_id == "amo.salary"
+    # Whether the certificate can be trusted is still whether it is official.
+    assert matcher.ask("这个证靠谱吗", context).entry_id == "both.official"

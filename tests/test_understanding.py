@@ -595,7 +595,15 @@ def test_what_the_articles_do_not_say_is_declined(matcher: Matcher, question: st
     assert matcher.ask(question).entry_id is None
 
 
-@pytest.mark.parametrize("question", ["我15岁能考吗😂", "村里人大多初中文化 能考不"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我15岁能考吗😂",
+        "村里人大多初中文化 能考不",
+        "我個女啱啱中學畢業 考唔考得",
+        "孩子还没满18想报 行不行",
+    ],
+)
 def test_whether_one_may_sit_it_is_about_the_certificates(matcher: Matcher, question: str) -> None:
     reply = matcher.ask(question)
     assert {e.id for e in reply.entries} == {"ims.eligibility", "amo.eligibility"}
@@ -656,3 +664,10 @@ def test_whether_the_figures_can_be_trusted_asks_where_the_pay_figures_come_from
     assert matcher.ask("这数据哪来的 靠谱吗", context).entry_id == "amo.salary"
     # Whether the certificate can be trusted is still whether it is official.
     assert matcher.ask("这个证靠谱吗", context).entry_id == "both.official"
+
+
+@pytest.mark.parametrize("question", ["交的钱里都包含啥 后面还要交吗", "那个价钱包不包括考试费"])
+def test_what_the_fee_covers_is_asked_of_the_certificates(matcher: Matcher, question: str) -> None:
+    reply = matcher.ask(question)
+    assert "no word of the certificates" not in reply.reasons
+    assert (reply.entries[:1] or reply.suggestions[:1])[0].id == "ims.price", reply.reasons

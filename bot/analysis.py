@@ -343,6 +343,8 @@ class Analyzer:
             rest = self._own.remove(part, " ")
             for found in pattern.finditer(rest):
                 title = found.group(0)
+                if rest.startswith(self._syn.left_words, found.end()):
+                    continue  # "厨师转行做带货主播": the job the person is leaving, story
                 if not self._generic_title(title) and not self._runs_on(rest, found):
                     # "和会计师": the match may start with the word joining it to ours.
                     join = next((j for j in self._syn.title_joins if title.startswith(j)), "")

@@ -83,6 +83,7 @@ class Synonyms:
     prerequisite_titles: tuple[str, ...] = ()
     question_words: tuple[str, ...] = ()
     background_words: tuple[str, ...] = ()
+    left_words: tuple[str, ...] = ()  # right after a title: the person left that job (厨师转行)
     leading_verbs: tuple[str, ...] = ()
     title_levels: tuple[str, ...] = ()  # "会计初级证": a level between a title and its kind
     pursue_verbs: tuple[str, ...] = ()  # a title right after one is what the person is after
@@ -128,6 +129,7 @@ _SECTIONS: dict[str, str] = {
     "fillers": "words",
     "question_words": "words",
     "background_words": "words",
+    "left_words": "words",
     "leading_verbs": "words",
     "pursue_verbs": "words",
     "title_levels": "words",
@@ -474,6 +476,7 @@ def parse_synonyms(data: Any, name: str, problems: list[str]) -> Synonyms | None
         prerequisite_titles=words("prerequisite_titles"),
         question_words=words("question_words"),
         background_words=words("background_words"),
+        left_words=words("left_words"),
         leading_verbs=words("leading_verbs"),
         pursue_verbs=words("pursue_verbs"),
         title_levels=words("title_levels"),

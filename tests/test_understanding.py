@@ -671,3 +671,10 @@ def test_what_the_fee_covers_is_asked_of_the_certificates(matcher: Matcher, ques
     reply = matcher.ask(question)
     assert "no word of the certificates" not in reply.reasons
     assert (reply.entries[:1] or reply.suggestions[:1])[0].id == "ims.price", reply.reasons
+
+
+def test_a_job_the_person_is_leaving_is_no_other_title(matcher: Matcher) -> None:
+    reply = matcher.ask("理发师转行当带货主播是不是要长得好看啊")
+    assert not any(r.startswith("asks about") for r in reply.reasons), reply.reasons
+    assert (reply.entries[:1] or reply.suggestions[:1])[0].id == "ims.job.live_seller"
+    assert matcher.ask("理发师证怎么考").entry_id is None

@@ -171,6 +171,10 @@ class Analyzer:
         words += list(syn.own_titles)
         return words
 
+    def reading(self, raw: str) -> str:
+        """The text as the analysis reads it: normalised, rewritten, typos corrected."""
+        return self._typos.correct(self._spell_pinyin(self._read(raw)))
+
     def _read(self, raw: str) -> str:
         """The typed text normalised, with the synonyms' replacements made."""
         return self._rewrite(normalize(self._rewrite(raw, self._raw_replace)))

@@ -20,7 +20,6 @@ from .analysis import Analysis, Analyzer
 from .knowledge import CERTS, Entry, Knowledge
 from .ngram import NgramIndex
 from .textmodel import TextModel
-from .textnorm import normalize
 
 # Thresholds and weights: the only tuning knobs, all here.
 ANSWER_THRESHOLD = 60.0  # at or above: answer the best entry
@@ -136,9 +135,9 @@ class Matcher:
                 self._tokens.append(a.tokens)
         self._ngrams = NgramIndex(texts)
         self._text = TextModel(
-            [(normalize(p), e.id) for e in knowledge.entries for p in e.phrasings]
+            [(self.analyzer.reading(p), e.id) for e in knowledge.entries for p in e.phrasings]
             + [
-                (normalize(x.text), x.entry or "")
+                (self.analyzer.reading(x.text), x.entry or "")
                 for name, examples in knowledge.examples.items()
                 if name != leave_out
                 for x in examples
@@ -283,7 +282,7 @@ class Matcher:
         """What the text model reads: the message; a follow-up that goes on with the last
         answer's topic ("那三级呢") after the question it goes on from, as the person meant it."""
         before = self.knowledge.by_id.get(context.entry_id or "") if goes_on else None
-        return normalize(f"{before.question}{query}" if before is not None else query)
+        return self.analyzer.reading(f"{before.question}{query}" if before is not None else query)
 
     def _text_of(
         self,

@@ -205,7 +205,7 @@ class Matcher:
         elif ranked and ranked[0].score >= SUGGEST_THRESHOLD:
             # A follow-up that takes its topic from the last answer ("那三级呢" after a price).
             goes_on = continues and not a.certs and set(topics) <= {context.topic}
-            read = self._text_input(query, context, goes_on)
+            read = self._text_input(a, context, goes_on)
             candidates = self.candidate_features(read, a, certs, topics, ranked)
             ranked = self._rerank(ranked, candidates)
             features = self.features(a, ranked, continues, self._text_of(read, ranked, candidates))
@@ -278,11 +278,12 @@ class Matcher:
             query, nearest, note, context, ("a specific the articles lack",), features
         )
 
-    def _text_input(self, query: str, context: Context, goes_on: bool) -> str:
-        """What the text model reads: the message; a follow-up that goes on with the last
-        answer's topic ("那三级呢") after the question it goes on from, as the person meant it."""
+    def _text_input(self, a: Analysis, context: Context, goes_on: bool) -> str:
+        """What the text model reads: the message as the analysis read it; a follow-up that
+        goes on with the last answer's topic ("那三级呢") after the question it goes on from, as
+        the person meant it."""
         before = self.knowledge.by_id.get(context.entry_id or "") if goes_on else None
-        return self.analyzer.reading(f"{before.question}{query}" if before is not None else query)
+        return a.text if before is None else self.analyzer.reading(before.question) + a.text
 
     def _text_of(
         self,

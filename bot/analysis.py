@@ -20,6 +20,8 @@ _CLAUSE = re.compile(r"[^\s,.!?;:~，。！？；：、～…]+[\s,.!?;:~，。�
 _LATIN_SPACE = re.compile(r"(?<=[A-Za-z])\s+(?=[A-Za-z])")
 _ASKING_MARKS = ("?", "？")
 _ASKING_ENDS = ("不", "没", "没有")
+# A verb asked in its yes-or-no form ("收不收", "行没行") asks too.
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 # What may end a question after its last word: particles and marks.
 _ENDINGS = "吗嘛么呢啊呀吧哦喔啦呗咧不没?？!！。，,. "
 # Longer than this (normalised), a message with several clauses is read as story, then question.
@@ -70,6 +72,7 @@ class Analysis:
     evidence: tuple[str, ...] = ()  # words showing the message is about the certificates' world
     elliptical: bool = False  # no subject of its own: it may continue the conversation
     topical: bool = False  # a topic and little else: right after an answer, it goes on with it
+    remark: bool = False  # asks nothing and says more than known words ("这个好难", "考试加油")
     background: frozenset[str] = frozenset()  # topics only in clauses that tell, not ask
     unknown: float = 0.0  # share of the message's characters in no pair the knowledge uses
     asked: str = ""  # the part that asks (all of a short message); the story is left out
@@ -217,6 +220,7 @@ class Analyzer:
                 piece.rstrip().endswith(_ASKING_MARKS)
                 or bool(self._questions.find(text))
                 or text.endswith(_ASKING_ENDS)
+                or bool(_A_NOT_A.search(text))
             )
             out.append(Clause(piece, text, asks))
         return out
@@ -648,6 +652,8 @@ class Analyzer:
             and not result.foreign
             and not result.other_title
         )
+        # Neither a question nor bare keywords ("学费"): a remark, which continues nothing.
+        result.remark = bool(rest) and not any(c.asks for c in clauses)
         result.unknown = self._unknown_share(text)
         core = self._fillers.remove(self._certs.remove(text))
         result.core = core

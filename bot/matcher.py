@@ -177,7 +177,9 @@ class Matcher:
         # A message with no subject of its own, or one that points back (那个, 这些), continues
         # the conversation in progress.
         # So does one that asks of a topic and little else ("标准啥时候正式发布的").
-        continues = bool(context.entry_id) and (a.elliptical or a.followup or a.topical)
+        continues = (
+            bool(context.entry_id) and (a.elliptical or a.followup or a.topical) and not a.remark
+        )
         if not (a.evidence or inherited or continues):
             # The domain gate: question words alone ("哪个好", "多少钱") say nothing about what
             # the message is about. Guesses only for a message with no subject of its own.
@@ -595,7 +597,7 @@ class Matcher:
             # "那当时一共发布了几个新职业" after a 全媒体运营师 answer goes on about it, when
             # the articles have that certificate's own entry on what it asks.
             certs, inherited = context.certs, True
-        elif not certs and context.certs and not a.compare and a.elliptical:
+        elif not certs and context.certs and not a.compare and a.elliptical and not a.remark:
             # A question with no subject of its own ("要多少钱") continues the certificate being
             # discussed; one with its own ("我普通话不好能干直播吗") stands on its own.
             certs, inherited = context.certs, True

@@ -678,3 +678,25 @@ def test_a_job_the_person_is_leaving_is_no_other_title(matcher: Matcher) -> None
     assert not any(r.startswith("asks about") for r in reply.reasons), reply.reasons
     assert (reply.entries[:1] or reply.suggestions[:1])[0].id == "ims.job.live_seller"
     assert matcher.ask("理发师证怎么考").entry_id is None
+
+
+def test_a_remark_after_an_answer_continues_nothing(matcher: Matcher) -> None:
+    context = matcher.ask("互联网营销师工资多少").context
+    for remark in ("这个好难", "条件反射"):
+        assert matcher.ask(remark, context).kind == "fallback", remark
+    # Bare keywords and questions still go on with the conversation.
+    assert matcher.ask("学费", context).entry_id == "ims.price"
+    assert matcher.ask(
+        "标准是谁写的", matcher.ask("互联网营销师的职业标准是谁定的").context
+    ).entry_id in (
+        "ims.standard",
+        "ims.issuer",
+    )
+
+
+def test_a_yes_or_no_form_asks(matcher: Matcher) -> None:
+    context = matcher.ask("我初中毕业能考不").context
+    reply = matcher.ask("47了 年纪大了人家收不收", context)
+    assert reply.entry_id in ("ims.eligibility", "ims.practitioners", "amo.eligibility"), (
+        reply.reasons
+    )

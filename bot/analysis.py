@@ -37,6 +37,7 @@ ELLIPTICAL_REST = 2
 # (iPhone, python), a subject of its own.
 TOPICAL_REST = 5
 _DIGITS = re.compile(r"[0-9０-９]")
+_LATIN = re.compile(r"[a-z]")
 
 
 @dataclass(frozen=True)
@@ -648,7 +649,7 @@ class Analyzer:
         result.topical = bool(
             result.topics
             and len(rest) <= TOPICAL_REST
-            and not re.search("[a-z]", rest)
+            and not _LATIN.search(rest)
             and not result.foreign
             and not result.other_title
         )

@@ -176,7 +176,8 @@ class Matcher:
         ranked = self.rank(a, certs, topics)
         # A message with no subject of its own, or one that points back (那个, 这些), continues
         # the conversation in progress.
-        # So does one that asks of a topic and little else ("标准啥时候正式发布的").
+        # So does one that asks of a topic and little else ("标准啥时候正式发布的"); a remark
+        # ("这个好难") never does.
         continues = (
             bool(context.entry_id) and (a.elliptical or a.followup or a.topical) and not a.remark
         )

@@ -9,7 +9,15 @@ from rapidfuzz import fuzz
 
 from .knowledge import CERTS, Knowledge
 from .synonyms import Shift, Topic
-from .textnorm import MAX_QUERY_CHARS, Lexicon, Match, TypoCorrector, normalize, syllable
+from .textnorm import (
+    MAX_QUERY_CHARS,
+    Lexicon,
+    Match,
+    TypoCorrector,
+    normalize,
+    syllable,
+    to_simplified,
+)
 
 _LATIN_RUN = re.compile(r"[a-z]{4,}")
 MAX_SUBJECT = 6
@@ -78,6 +86,7 @@ class Analysis:
     unknown: float = 0.0  # share of the message's characters in no pair the knowledge uses
     asked: str = ""  # the part that asks (all of a short message); the story is left out
     opens: bool = False  # begins with a follow-up word ("那当时……"): it goes on from the last turn
+    formed: frozenset[str] = frozenset()  # topics asked in a question form ("有几个级别")
 
 
 class Analyzer:
@@ -86,7 +95,11 @@ class Analyzer:
     def __init__(self, knowledge: Knowledge) -> None:
         syn = knowledge.synonyms
         self._syn = syn
-        self._replace = Lexicon((k, v) for k, v in syn.replacements.items())
+        # A Cantonese phrase of the typed-text replacements (即係) is just as often typed in
+        # Simplified (即系): in that form it is replaced with the rest. Single characters are
+        # not, as 係 in Simplified is the everyday 系.
+        simplified = ((to_simplified(k), v) for k, v in syn.raw_replacements.items() if len(k) > 1)
+        self._replace = Lexicon([*syn.replacements.items(), *simplified])
         self._raw_replace = Lexicon((k, v) for k, v in syn.raw_replacements.items())
         # "……是不是真的" closing a message only asks whether the claim before it is true.
         self._claim_tail = (
@@ -454,15 +467,17 @@ class Analyzer:
         # their neighbours into pairs nobody wrote.
         prefix = self._long_fillers.remove(self._greetings.remove(text[:first_topic]))
         syn = self._syn
-        if any(w in prefix for w in syn.background_words) or (
-            syn.not_subject and syn.not_subject.search(prefix)
-        ):
-            # "我们这山沟沟里", "我六十几岁", "既然这么火": the person, a place, an age or a
-            # joining word, not a subject.
-            return ""
         # "那我一个宝妈……": a follow-up word and the person's "我" open a sentence, not a subject.
-        while prefix and (opening := self._openers.find(prefix[:2])) and opening[0].start == 0:
-            prefix = prefix[opening[0].end :]
+        opened = prefix
+        while opened and (opening := self._openers.find(opened[:2])) and opening[0].start == 0:
+            opened = opened[opening[0].end :]
+        if any(w in prefix for w in syn.background_words) or (
+            syn.not_subject and (syn.not_subject.search(prefix) or syn.not_subject.search(opened))
+        ):
+            # "我们这山沟沟里", "我六十几岁", "既然这么火", "我没啥正经……": the person, a place,
+            # an age, a joining word or what the person has done, not a subject.
+            return ""
+        prefix = opened
         if prefix[:1] in self._syn.leading_verbs:
             prefix = prefix[1:]
         # "交的钱": a verb before 的 qualifies the topic word; a subject has two characters.
@@ -531,6 +546,7 @@ class Analyzer:
             for t, n in topics.items()
             if t in formed or not any(r in topics for r in self._syn.topics[t].refines)
         }
+        result.formed = frozenset(formed)
 
         clauses = self._clauses(raw)
         asked = result.asked = self._asking_part(clauses, text)

@@ -207,7 +207,13 @@ class Matcher:
             best = Candidate(direct, 100.0, ("certificate named with no new topic",))
         elif ranked and ranked[0].score >= SUGGEST_THRESHOLD:
             # A follow-up that takes its topic from the last answer ("那三级呢" after a price).
-            goes_on = continues and not a.certs and set(topics) <= {context.topic}
+            # So does one naming the other certificate whose topic came from the last turn
+            # ("那全媒体运营师四级呢" after a price).
+            goes_on = (
+                continues
+                and set(topics) <= {context.topic}
+                and (not a.certs or not a.topics.keys() & topics.keys())
+            )
             read = self._text_input(a, context, goes_on)
             candidates = self.candidate_features(read, a, certs, topics, ranked)
             ranked = self._rerank(ranked, candidates)
@@ -277,8 +283,11 @@ class Matcher:
         if not note:
             return None
         nearest = [best, *(c for c in ranked if c.entry.id != entry.id)]
+        # The conversation is now about what was asked, answered or not: "那互联网营销师四级呢"
+        # after "全媒体运营证报名费多少" asks the same of the other one.
+        asked = Context(entry_id=entry.id, topic=entry.topic, certs=certs or entry.certs)
         return self._fallback(
-            query, nearest, note, context, ("a specific the articles lack",), features
+            query, nearest, note, asked, ("a specific the articles lack",), features
         )
 
     def _text_input(self, a: Analysis, context: Context, goes_on: bool) -> str:
@@ -609,10 +618,18 @@ class Matcher:
             # "那全媒体运营师呢", "那个呢": same topic; "哪个高" after two salaries compares
             # them. A lone word ("证书") is not a follow-up.
             topics = {context.topic: 1}
-        elif topics and context.topic and a.followup and not a.certs:
+        elif (
+            topics
+            and context.topic
+            and a.followup
+            and (not a.certs or a.elliptical)
+            and not a.formed & topics.keys()
+        ):
             refined = self.knowledge.synonyms.topics
             if all(context.topic in refined[t].refines for t in topics):
-                # "那四级呢" after the eligibility answer: eligibility, for that level.
+                # "那四级呢" after the eligibility answer: eligibility, for that level; so is
+                # "那全媒体运营师四级呢" after a price. Asked in its own form ("那有几个级别呢"),
+                # the level is the question.
                 topics = {context.topic: 1}
         return certs, topics, inherited
 

@@ -700,3 +700,60 @@ def test_a_yes_or_no_form_asks(matcher: Matcher) -> None:
     assert reply.entry_id in ("ims.eligibility", "ims.practitioners", "amo.eligibility"), (
         reply.reasons
     )
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["我没啥正经工作经验 能直接考中级吗", "只念过小学 能报名不", "我冇讀過大學 考唔考得㗎"],
+)
+def test_what_the_person_has_or_has_not_done_is_no_other_subject(
+    matcher: Matcher, question: str
+) -> None:
+    reply = matcher.ask(question)
+    assert reply.entry_id in ("ims.eligibility", "amo.eligibility", "ims.skip_level"), reply.reasons
+
+
+def test_holding_a_level_of_ours_is_no_other_certificate(matcher: Matcher) -> None:
+    reply = matcher.ask("持四级证书的人一般要求什么学历和年限")
+    assert reply.entry_id == "ims.eligibility", reply.reasons
+
+
+def test_what_was_asked_stays_the_subject_when_the_articles_lack_it(matcher: Matcher) -> None:
+    missing = matcher.ask("全媒体运营证报名费多少")
+    assert missing.kind == "fallback" and "全媒体运营师" in missing.note
+    assert matcher.ask("那互联网营销师四级呢", missing.context).entry_id == "ims.price"
+
+
+def test_a_level_asked_in_its_own_form_is_the_question(matcher: Matcher) -> None:
+    context = matcher.ask("互联网营销师报名多少钱").context
+    assert matcher.ask("那有几个级别呢", context).entry_id == "ims.levels"
+    assert matcher.ask("那四级呢", context).entry_id == "ims.price"
+
+
+def test_getting_one_in_hand_is_about_the_certificates(matcher: Matcher) -> None:
+    assert matcher.ask("考一个下来大概要花多少钱啊 手头紧").entry_id == "ims.price"
+    assert matcher.ask("驾照考下来要多少钱").entry_id is None
+
+
+@pytest.mark.parametrize(
+    "question", ["女儿想读大学学这个 哪个专业对口", "俞敏洪都去直播带货了 新东方股价现在多少"]
+)
+def test_majors_and_share_prices_are_not_in_the_articles(matcher: Matcher, question: str) -> None:
+    reply = matcher.ask(question)
+    assert reply.kind == "fallback" and reply.note, reply.reasons
+
+
+def test_what_to_learn_is_not_a_question_about_majors(matcher: Matcher) -> None:
+    assert matcher.ask("做营销师要学哪些专业的东西").entry_id == "training.content"
+
+
+@pytest.mark.parametrize(("simplified", "traditional"), [("即系", "即係"), ("定系", "定係")])
+def test_cantonese_reads_the_same_in_either_script(
+    matcher: Matcher, simplified: str, traditional: str
+) -> None:
+    reading = matcher.analyzer.reading
+    assert reading(f"互联网营销师{simplified}做主播") == reading(f"互聯網營銷師{traditional}做主播")
+
+
+def test_cantonese_exam_words_are_understood(matcher: Matcher) -> None:
+    assert matcher.ask("使唔使去试场考㗎").entry_id == "ims.exam"

@@ -350,9 +350,12 @@ class Matcher:
         )
         top = head[0].score
         roles = self.knowledge.synonyms.topics
-        # "平台管理员一个月工资多少" asks the pay (of that job), not what the job is.
+        # "平台管理员一个月工资多少" asks the pay (of that job), not what the job is; "带货主播
+        # 平时干啥" asks what the job is (the topic covering the roles).
+        umbrella = self.knowledge.synonyms.roles_topic
         asked_besides_roles = any(
-            not roles[t].role and not roles[t].generic for t in (a.final_topics or topics)
+            not roles[t].role and not roles[t].generic and t != umbrella
+            for t in (a.final_topics or topics)
         )
         rows = []
         for i, c in enumerate(head):

@@ -185,6 +185,11 @@ class Matcher:
             # The domain gate: question words alone ("哪个好", "多少钱") say nothing about what
             # the message is about. Guesses only for a message with no subject of its own.
             guesses = ranked if a.elliptical and not a.unknown else []
+            if guesses and topics and not context.topic:
+                # "几级" then "全媒体呢": the bare question said what is asked, the next one which
+                # certificate it is asked of.
+                asked = max(topics, key=topics.__getitem__)
+                context = Context(topic=asked)
             return self._fallback(query, guesses, "", context, ("no word of the certificates",))
         if not (topics or certs or inherited or continues) and a.elliptical:
             # One word of the field and nothing else ("证书"): nothing says what is asked.

@@ -757,3 +757,36 @@ def test_cantonese_reads_the_same_in_either_script(
 
 def test_cantonese_exam_words_are_understood(matcher: Matcher) -> None:
     assert matcher.ask("使唔使去试场考㗎").entry_id == "ims.exam"
+
+
+def test_a_modal_verb_opens_no_other_subject(matcher: Matcher) -> None:
+    reply = matcher.ask("要到考场去考吗 我在家用手机能考不")
+    assert reply.entry_id == "ims.exam", reply.reasons
+
+
+def test_how_the_classes_are_given_is_how_it_is_studied(matcher: Matcher) -> None:
+    context = matcher.ask("我年纪大长得也一般 能去直播带货吗").context
+    assert matcher.ask("我不太会用电脑 这个课是怎么上的", context).entry_id == "ims.study"
+
+
+def test_this_year_before_an_age_is_the_age_not_a_date(matcher: Matcher) -> None:
+    reply = matcher.ask("我妹妹今年十七岁想考那个全媒体运营师现在能报名吗")
+    assert reply.entry_id == "amo.eligibility", reply.reasons
+    assert matcher.ask("今年还能考吗").entry_id is None
+
+
+def test_whether_the_job_needs_the_certificate_is_not_in_the_articles(matcher: Matcher) -> None:
+    reply = matcher.ask("做直播带货是不是必须有互联网营销师证才能上岗")
+    assert reply.kind == "fallback" and "持证" in reply.note
+
+
+@pytest.mark.parametrize(
+    ("bare", "then", "expected"),
+    [("几级", "全媒体呢", "amo.levels"), ("多少钱", "互联网营销师呢", "ims.price")],
+)
+def test_a_bare_question_then_a_certificate_asks_it_of_that_one(
+    matcher: Matcher, bare: str, then: str, expected: str
+) -> None:
+    first = matcher.ask(bare)
+    assert first.kind == "fallback" and first.suggestions
+    assert matcher.ask(then, first.context).entry_id == expected

@@ -73,6 +73,12 @@ class Lexicon:
         for phrase in self._table:
             starts.setdefault(phrase[0], set()).add(len(phrase))
         self._starts = {c: sorted(ls, reverse=True) for c, ls in starts.items()}
+        # The positions worth a look are found by the regex engine, not one by one.
+        self._first = (
+            re.compile("[" + "".join(re.escape(c) for c in sorted(starts)) + "]")
+            if starts
+            else None
+        )
 
     def __contains__(self, phrase: str) -> bool:
         return phrase in self._table
@@ -80,10 +86,14 @@ class Lexicon:
     def find(self, text: str) -> list[Match]:
         """Non-overlapping matches, longest first at each position, left to right."""
         found: list[Match] = []
-        i, n = 0, len(text)
-        table, starts = self._table, self._starts
-        while i < n:
-            for length in starts.get(text[i], ()):
+        if self._first is None:
+            return found
+        n = len(text)
+        table, starts, search = self._table, self._starts, self._first.search
+        at = search(text)
+        while at is not None:
+            i = at.start()
+            for length in starts[text[i]]:
                 if i + length <= n:
                     phrase = text[i : i + length]
                     labels = table.get(phrase)
@@ -93,6 +103,7 @@ class Lexicon:
                         break
             else:
                 i += 1
+            at = search(text, i)
         return found
 
     def cover(self, text: str) -> list[Match]:

@@ -78,7 +78,7 @@ OTHER_SETS = [p for p in tuned_sets() if p != DEFAULT_FILE]
 # tuned list (qa6 was the blind holdout B; qa8, qa9, qa10 were blind_a, blind_c, blind_e; qa11
 # to qa15 were the blind sets F to J, qa16 to qa20 the blind sets L, M, N, Q and R, qa21 to qa25
 # the blind sets U, V, W, X and Y, qa26 to qa31 the blind sets AC, AD, AE, AH, AI and AJ, qa32
-# and qa33 the blind sets AO and AP, qa34 and qa35 the blind sets AW and AX).
+# and qa33 the blind sets AO and AP, qa34 to qa37 the blind sets AW, AX, BA and BB).
 FLOORS = {
     "qa6": (0.85, 0.97),
     "qa7": (0.85, 0.80),
@@ -110,6 +110,8 @@ FLOORS = {
     "qa33": (0.94, 0.97),
     "qa34": (0.94, 0.97),
     "qa35": (0.95, 0.94),
+    "qa36": (0.86, 0.91),
+    "qa37": (0.96, 0.91),
 }
 
 

@@ -790,3 +790,10 @@ def test_a_bare_question_then_a_certificate_asks_it_of_that_one(
     first = matcher.ask(bare)
     assert first.kind == "fallback" and first.suggestions
     assert matcher.ask(then, first.context).entry_id == expected
+
+
+def test_the_revenue_aimed_at_is_not_a_fee(matcher: Matcher) -> None:
+    assert matcher.ask("羅永浩開的網紅培訓班說要賺多少錢").entry_id == "people.luoyonghao"
+    fee = matcher.ask("罗永浩的培训班学费多少钱")
+    assert fee.kind == "fallback" and "学费" in fee.note
+

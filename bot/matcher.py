@@ -509,9 +509,11 @@ class Matcher:
             return best
         owner = self._owner
         for row, value in self._similar(a.core, rows, self._cores, fuzz.ratio, FUZZY_CUTOFF):
-            best[owner[row]] = max(best[owner[row]], value)
+            if value > best[owner[row]]:
+                best[owner[row]] = value
         for row, value in self._word_similarity(a, rows).items():
-            best[owner[row]] = max(best[owner[row]], 0.9 * value)
+            if 0.9 * value > best[owner[row]]:
+                best[owner[row]] = 0.9 * value
         return best
 
     def _word_similarity(self, a: Analysis, rows: list[int]) -> dict[int, float]:

@@ -471,8 +471,14 @@ class Analyzer:
         opened = prefix
         while opened and (opening := self._openers.find(opened[:2])) and opening[0].start == 0:
             opened = opened[opening[0].end :]
-        if any(w in prefix for w in syn.background_words) or (
-            syn.not_subject and (syn.not_subject.search(prefix) or syn.not_subject.search(opened))
+        if (
+            any(w in prefix for w in syn.background_words)
+            or (
+                syn.not_subject
+                and (syn.not_subject.search(prefix) or syn.not_subject.search(opened))
+            )
+            # "考下来一个月能挣多少": a form of the field, not a subject.
+            or (syn.domain_pattern and syn.domain_pattern.search(prefix))
         ):
             # "我们这山沟沟里", "我六十几岁", "既然这么火", "我没啥正经……": the person, a place,
             # an age, a joining word or what the person has done, not a subject.

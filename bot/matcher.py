@@ -684,7 +684,12 @@ class Matcher:
         syn = self.knowledge.synonyms
         # (A level the requirements narrow is no topic of its own: look for its words.)
         level = "levels" in a.topics or any(w in a.text for w in syn.topics["levels"].words)
-        return (level or bool(a.hinted)) and any(t in a.text for t in syn.prerequisite_titles)
+        # So does a phrase pointing at a certificate of ours ("考这个证要不要先有教师资格证",
+        # "还有啥证能顶"); a word such as 报名 does not ("教师资格证怎么报名").
+        field = any(w in syn.domain_phrases for w in a.evidence)
+        return (level or field or bool(a.hinted)) and any(
+            t in a.text for t in syn.prerequisite_titles
+        )
 
     def _answer(
         self,

@@ -797,3 +797,14 @@ def test_the_revenue_aimed_at_is_not_a_fee(matcher: Matcher) -> None:
     fee = matcher.ask("罗永浩的培训班学费多少钱")
     assert fee.kind == "fallback" and "学费" in fee.note
 
+
+def test_a_prerequisite_asked_of_this_certificate_is_its_requirement(matcher: Matcher) -> None:
+    reply = matcher.ask("考这个证要不要先有教师资格证")
+    assert reply.entry_id in ("ims.eligibility", "ims.skip_level"), reply.reasons
+    # Asked of itself, the other certificate is not ours.
+    assert matcher.ask("教师资格证怎么报名").entry_id is None
+
+
+def test_a_form_of_the_field_opens_no_other_subject(matcher: Matcher) -> None:
+    context = matcher.ask("我都46了 这岁数干这行还有人要吗").context
+    assert matcher.ask("考下来一个月能挣多少钱", context).entry_id == "ims.salary"

@@ -226,7 +226,7 @@ class Analyzer:
         raw = _LATIN_SPACE.sub("-", raw[: MAX_QUERY_CHARS * 2])
         for found in _CLAUSE.finditer(raw):
             piece = found.group(0)
-            text = self._typos.correct(self._spell_pinyin(self._read(piece)))
+            text = self.reading(piece)
             if not text:
                 continue
             # A closing 不/没 asks too ("难考不", "能报没").
@@ -504,7 +504,7 @@ class Analyzer:
 
     def analyze(self, raw: str) -> Analysis:
         """Find certificates, topics and signals in a message."""
-        text = self._typos.correct(self._spell_pinyin(self._read(raw)))
+        text = self.reading(raw)
         result = Analysis(text=text)
         if not text:
             return result

@@ -222,11 +222,19 @@ class Matcher:
             read = self._text_input(a, context, goes_on)
             candidates = self.candidate_features(read, a, certs, topics, ranked)
             ranked = self._rerank(ranked, candidates)
-            features = self.features(a, ranked, continues, self._text_of(read, ranked, candidates))
+            unit = self._unit(ranked, certs)
+            text = sum(self._text_of(read, unit, candidates))
+            features = self.features(a, ranked, continues, text, len(unit))
             sure, threshold = self._probability(ranked[0], features)
             if sure < threshold:
                 why = f"confidence {sure:.2f} below {threshold:.2f}"
                 reply = self._fallback(query, ranked, "", context, (why,), features)
+                if goes_on and ranked[0].entry.id == context.entry_id:
+                    # "那三级呢" after a price: the conversation, not the score, says which
+                    # entry is meant; a detail that entry declares missing is said so.
+                    lacking = self._missing(query, ranked[0], certs, a, ranked, context, features)
+                    if lacking is not None and lacking.kind == "fallback":
+                        reply = replace(lacking, reasons=(*lacking.reasons, why))
                 # The score is the confidence it fell short with, as an answer's is.
                 return replace(reply, candidates=candidates, score=round(100 * sure, 1))
             best = Candidate(ranked[0].entry, 100 * sure, (*ranked[0].reasons, f"p={sure:.2f}"))
@@ -302,25 +310,42 @@ class Matcher:
         before = self.knowledge.by_id.get(context.entry_id or "") if goes_on else None
         return a.text if before is None else self.analyzer.reading(before.question) + a.text
 
+    def _unit(self, ranked: list[Candidate], certs: tuple[str, ...]) -> list[Candidate]:
+        """The candidates the answer is made of: the first, and with no one certificate asked
+        of, its topic's entry for the other certificate next to it ("考下来能拿多少工资" is
+        answered with both pays, so the two are one answer, not rivals)."""
+        top = ranked[0].entry
+        if len(certs) == 1 or top.is_comparison or len(ranked) < 2:
+            return ranked[:1]
+        runner = ranked[1].entry
+        pair = runner.topic == top.topic and not runner.is_comparison and runner.certs != top.certs
+        return ranked[:2] if pair else ranked[:1]
+
     def _text_of(
         self,
         query: str,
-        ranked: list[Candidate],
+        unit: list[Candidate],
         candidates: tuple[tuple[str, tuple[tuple[str, float], ...]], ...],
-    ) -> float:
-        """The text model's probability of the first candidate."""
-        first = ranked[0].entry.id
-        for entry_id, features in candidates:
-            if entry_id == first:
-                return dict(features)["text"]
-        return self._text.probabilities(query, [first]).get(first, 0.0)
+    ) -> list[float]:
+        """The text model's probability of each of the answer's candidates."""
+        read = {entry_id: dict(features)["text"] for entry_id, features in candidates}
+        wanted = [c.entry.id for c in unit]
+        if not all(w in read for w in wanted):
+            read = self._text.probabilities(query, wanted)
+        return [read.get(w, 0.0) for w in wanted]
 
     def features(
-        self, a: Analysis, ranked: list[Candidate], continues: bool, text: float = 0.0
+        self,
+        a: Analysis,
+        ranked: list[Candidate],
+        continues: bool,
+        text: float = 0.0,
+        unit: int = 1,
     ) -> tuple[tuple[str, float], ...]:
-        """The parts of the best match that its confidence is computed from."""
+        """The parts of the best match that its confidence is computed from: against the
+        first candidate that is not part of the same answer (``unit`` candidates make it)."""
         top = ranked[0]
-        runner = ranked[1].score if len(ranked) > 1 else 0.0
+        runner = ranked[unit].score if len(ranked) > unit else 0.0
         return (
             ("score", top.score / 100),
             ("margin", (top.score - runner) / 100),

@@ -376,6 +376,7 @@ def test_finding_work_with_the_certificate_in_hand_is_its_use(matcher: Matcher) 
         "你们这边能不能直接帮我报上营销师",
         "营销师在职业分类大典里的职业编码是多少",
         "考了营销师证工资能涨多少",
+        "营销师报名有学生价吗",
     ],
 )
 def test_details_no_article_gives_are_declined(matcher: Matcher, question: str) -> None:
@@ -550,6 +551,28 @@ def test_staff_are_no_other_title_and_a_group_discount_is_a_missing_detail(
     assert matcher.ask("老板要给员工报营销师五级，要多少钱").entry_id == "ims.price"
     reply = matcher.ask("十几个人一起报营销师能团报打折吗")
     assert reply.kind == "fallback" and "团体" in reply.note, reply.reasons
+
+
+def test_the_two_certificates_entries_on_one_topic_are_one_answer_not_rivals(
+    matcher: Matcher,
+) -> None:
+    # Named by neither, a topic each certificate has an entry on is answered with both: the two
+    # entries' near-tie is no doubt about the answer. The margin is to the best candidate that
+    # is not part of it (here the entry comparing the pay).
+    question = "考下来能拿多少工资"
+    ranked = matcher.rank(matcher.analyzer.analyze(question), (), {"salary": 1})
+    assert {c.entry.id for c in ranked[:2]} == {"ims.salary", "amo.salary"}
+    margin = dict(matcher.ask(question).features)["margin"]
+    assert margin > 0.01 and margin == pytest.approx((ranked[0].score - ranked[2].score) / 100)
+    # With one certificate asked of, the other's entry is a rival again.
+    reply = matcher.ask("互联网营销师考下来能拿多少工资")
+    assert reply.entry_id == "ims.salary"
+
+
+def test_a_negation_opening_the_words_before_a_topic_is_no_subject(matcher: Matcher) -> None:
+    # Cantonese (and written Mandarin) 未 is "not yet": the person, not another subject.
+    reply = matcher.ask("我未够18岁，可唔可以报名")
+    assert reply.entry_id in ("ims.eligibility", "amo.eligibility"), reply.reasons
 
 
 def test_what_is_asked_of_one_likened_to_the_other_is_asked_of_that_one(

@@ -83,6 +83,9 @@ class Candidate:
     similarity: float = 0.0
     topic: bool = False  # the message names the entry's topic
     shared: float = 0.0  # n-gram cosine to the entry's phrasings
+    # The ranking's score before it is reported as 0..100: of two past 100 ("营销师工资": its
+    # own entry, and the one comparing both), which is ahead.
+    raw: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -378,7 +381,7 @@ class Matcher:
         probability = self._text.probabilities(
             query, (c.entry.id for c in head if named & set(c.entry.certs))
         )
-        top = head[0].score
+        top = head[0].raw
         roles = self.knowledge.synonyms.topics
         # "平台管理员一个月工资多少" asks the pay (of that job), not what the job is; "带货主播
         # 平时干啥" asks what the job is (the topic covering the roles).
@@ -394,8 +397,8 @@ class Matcher:
                 (
                     e.id,
                     (
-                        ("score", c.score / 100),
-                        ("behind", (top - c.score) / 100),
+                        ("score", c.raw / 100),
+                        ("behind", (top - c.raw) / 100),
                         ("similarity", c.similarity / 100),
                         ("topic", float(c.topic)),
                         ("shared", c.shared),
@@ -516,6 +519,7 @@ class Matcher:
                 fuzzy[self._position[e.id]],
                 e.topic in topics,
                 shared.get(self._position[e.id], 0.0),
+                -neg,
             )
             for neg, _, e, r in out
         ]

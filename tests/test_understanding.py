@@ -569,6 +569,16 @@ def test_the_two_certificates_entries_on_one_topic_are_one_answer_not_rivals(
     assert reply.entry_id == "ims.salary"
 
 
+def test_one_certificate_named_gets_its_own_entry_before_the_one_comparing_both(
+    matcher: Matcher,
+) -> None:
+    # Both rank past 100 on the words; the certificate named keeps its own entry ahead, and the
+    # re-ranker sees by how much.
+    reply = matcher.ask("营销师薪水")
+    assert reply.entry_id == "ims.salary", reply.reasons
+    assert reply.kind == "answer"
+
+
 def test_a_negation_opening_the_words_before_a_topic_is_no_subject(matcher: Matcher) -> None:
     # Cantonese (and written Mandarin) 未 is "not yet": the person, not another subject.
     reply = matcher.ask("我未够18岁，可唔可以报名")

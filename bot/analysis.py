@@ -636,8 +636,17 @@ class Analyzer:
 
         # What the certificate is likened to ("跟考CPA那样难吗") is not asked about.
         likened = self._syn.reference.sub(" ", asked) if self._syn.reference else asked
+        # A certificate's name never makes a question one the articles cannot answer, and it
+        # often stands between the words that do ("下个月有没有互联网营销师考试").
+        unnamed = self._certs.remove(likened)
+        # With no clause that asks ("【……报名入口】官方指定 包过 7天拿证 +V"), no part of it is
+        # the question more than another.
+        told = not any(c.asks for c in clauses)
         for oos in self._syn.out_of_scope:
-            if oos.pattern.search(text if oos.anywhere else likened):
+            where = text if oos.anywhere or told else likened
+            if oos.pattern.search(where) or (
+                where is likened and unnamed != likened and oos.pattern.search(unnamed)
+            ):
                 result.out_of_scope = oos.reason
                 break
         result.other_title = self._other_title(clauses, text) or qualified or None

@@ -229,6 +229,7 @@ class TypoCorrector:
             if key is not None:
                 short_index.setdefault(key, []).append(word)
         self._index = index
+        self._readings = {w: self._key(w, syllable) for w in index.values()}
         self._short_index = short_index
         self._words = long_words | shorts
         self._corpus = corpus
@@ -262,6 +263,8 @@ class TypoCorrector:
                     word = self._short_word(span, tuple(exact[i : i + 2]))  # type: ignore[arg-type]
                 else:
                     word = self._index.get(tuple(fuzzy[i : i + length]))  # type: ignore[arg-type]
+                    if word is not None and not self._slip(span, word, exact[i : i + length]):
+                        word = None
                 if word is not None and span not in self._corpus:
                     out.append(word)
                     i += length
@@ -270,6 +273,16 @@ class TypoCorrector:
                 out.append(text[i])
                 i += 1
         return "".join(out)
+
+    def _slip(self, span: str, word: str, reading: list[str | None]) -> bool:
+        """True when the span can be a slip for the word. Read the same (李家琪, 几个登记), any
+        characters may be the wrong ones; read only alike (z for zh, an for ang), a character
+        or two in a long word (全没体运营师), one in a short one: "仔想考" (Cantonese, "son wants
+        to take") is no slip for 在线考, nor "想参考" for 现场考."""
+        if tuple(reading) == self._readings[word]:
+            return True
+        wrong = sum(a != b for a, b in zip(span, word, strict=True))
+        return wrong <= max(1, len(word) // 3)
 
     def _short_word(self, span: str, reading: tuple[str, ...]) -> str | None:
         """The two-character word this span is a slip for: same reading, one character kept."""

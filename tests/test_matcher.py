@@ -74,10 +74,21 @@ def test_two_character_slips_towards_levels_and_schooling(
         "我是司机",  # sounds like 四级, but no character of it is typed
         "买个耳机",  # sounds like 二级
         "三年新媒体运营",  # 年新 sounds like 年薪, which is no target
+        # Read only alike (xiang/xian, chang/can, zi/zhi), with most characters other: words
+        # of their own, not slips for 现场考 or 值得.
+        "想参考下互联网营销师工资",
+        "我是语音打字的考试要去考场吗",
+        "我个仔想考互联网营销师",
     ],
 )
-def test_everyday_words_that_sound_like_levels_stay(matcher: Matcher, typed: str) -> None:
+def test_everyday_words_that_sound_like_words_of_ours_stay(matcher: Matcher, typed: str) -> None:
     assert matcher.analyzer.analyze(typed).text == typed
+
+
+def test_a_name_read_the_same_is_corrected_whichever_characters_slipped(
+    matcher: Matcher,
+) -> None:
+    assert matcher.analyzer.reading("李家琪是几级") == "李佳琦是几级"
 
 
 @pytest.mark.parametrize(

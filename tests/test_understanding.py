@@ -569,6 +569,32 @@ def test_the_two_certificates_entries_on_one_topic_are_one_answer_not_rivals(
     assert reply.entry_id == "ims.salary"
 
 
+def test_a_certificate_name_between_the_words_of_a_missing_detail_hides_nothing(
+    matcher: Matcher,
+) -> None:
+    reply = matcher.ask("广州下个月还有没有全媒体运营师的考试")
+    assert reply.kind == "fallback" and "日期" in reply.note, reply.reasons
+
+
+def test_an_advert_that_asks_nothing_is_read_whole(matcher: Matcher) -> None:
+    reply = matcher.ask(
+        "【全媒体运营师报名处】人社部指定考培基地 保过 七天出证书 名额有限速来 加V: ab1234"
+    )
+    assert reply.kind == "fallback" and "包过" in reply.note, reply.reasons
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["我弟弟今年刚满18 考得未", "我表妹16岁 想跟我一起报 可以吗"],
+)
+def test_can_i_take_it_in_speech_and_cantonese_is_of_the_field(
+    matcher: Matcher, question: str
+) -> None:
+    # "今年刚满18" is an age, not a date.
+    reply = matcher.ask(question)
+    assert reply.entry_id in ("ims.eligibility", "amo.eligibility"), reply.reasons
+
+
 def test_one_certificate_named_gets_its_own_entry_before_the_one_comparing_both(
     matcher: Matcher,
 ) -> None:

@@ -78,7 +78,8 @@ OTHER_SETS = [p for p in tuned_sets() if p != DEFAULT_FILE]
 # tuned list (qa6 was the blind holdout B; qa8, qa9, qa10 were blind_a, blind_c, blind_e; qa11
 # to qa15 were the blind sets F to J, qa16 to qa20 the blind sets L, M, N, Q and R, qa21 to qa25
 # the blind sets U, V, W, X and Y, qa26 to qa31 the blind sets AC, AD, AE, AH, AI and AJ, qa32
-# and qa33 the blind sets AO and AP, qa34 to qa39 the blind sets AW, AX, BA, BB, BE and BF).
+# and qa33 the blind sets AO and AP, qa34 to qa39 the blind sets AW, AX, BA, BB, BE and BF, qa40
+# to qa43 the blind sets BI, BJ, BM and BN).
 FLOORS = {
     "qa6": (0.85, 0.97),
     "qa7": (0.85, 0.80),
@@ -114,6 +115,10 @@ FLOORS = {
     "qa37": (0.96, 0.91),
     "qa38": (0.90, 0.88),
     "qa39": (0.95, 0.91),
+    "qa40": (0.94, 0.97),
+    "qa41": (0.94, 0.97),
+    "qa42": (0.97, 0.97),
+    "qa43": (0.90, 0.97),
 }
 
 

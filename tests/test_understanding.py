@@ -130,6 +130,8 @@ def test_what_a_certificate_is_likened_to_or_set_aside_is_not_asked(matcher: Mat
 def test_cantonese_pay_and_who_wrote_the_standard_are_understood(matcher: Matcher) -> None:
     assert matcher.ask("全媒體運營師人工大概幾多").entry_id == "amo.salary"
     assert matcher.ask("人工智能会不会取代主播").entry_id != "ims.salary"
+    # Mandarin 人 + 工资 is no Cantonese 人工 + 资.
+    assert matcher.analyzer.reading("做这行的人工资高吗") == "做这行的人工资高吗"
     assert matcher.ask("谁定的营销师标准").entry_id == "ims.standard"
     assert matcher.ask("呢啲職業係幾時開始有㗎").entry_id in ("ims.origin", "amo.origin")
 

@@ -643,10 +643,14 @@ class Analyzer:
         # the question more than another.
         told = not any(c.asks for c in clauses)
         for oos in self._syn.out_of_scope:
-            where = text if oos.anywhere or told else likened
-            if oos.pattern.search(where) or (
-                where is likened and unnamed != likened and oos.pattern.search(unnamed)
-            ):
+            if oos.anywhere or told:
+                found = bool(oos.pattern.search(text))
+            else:
+                found = bool(
+                    oos.pattern.search(likened)
+                    or (unnamed != likened and oos.pattern.search(unnamed))
+                )
+            if found:
                 result.out_of_scope = oos.reason
                 break
         result.other_title = self._other_title(clauses, text) or qualified or None

@@ -119,6 +119,20 @@ class Analyzer:
         leads = "|".join(re.escape(w) for w in sorted(syn.title_leads, key=len, reverse=True))
         self._title_leads = re.compile(f"(?:{leads})$") if leads else None
         self._compare = Lexicon((w, "compare") for w in syn.compare_words)
+        # "五级跟四级有啥区别", "考初级还是中级": two levels weighed, not the two certificates.
+        levels = "|".join(re.escape(w) for w in sorted(syn.title_levels, key=len, reverse=True))
+        joins = "|".join(re.escape(w) for w in sorted(syn.title_joins, key=len, reverse=True))
+        verbs = "|".join(re.escape(w) for w in sorted(syn.pursue_verbs, key=len, reverse=True))
+        self._levels_joined = (
+            re.compile(f"(?:{levels})的?(?:{joins})(?:{verbs})?(?:{levels})")
+            if levels and joins
+            else None
+        )
+        on_topic: dict[str, list[bool]] = {}
+        for e in knowledge.entries:
+            on_topic.setdefault(e.topic, []).append(e.is_comparison)
+        # Topics only the entries comparing the two certificates answer ("选哪个").
+        self._comparison_topics = frozenset(t for t, kinds in on_topic.items() if all(kinds))
         self._followup = Lexicon((w, "followup") for w in syn.followup_words)
         self._fillers = Lexicon((w, "filler") for w in syn.fillers)
         self._long_fillers = Lexicon((w, "filler") for w in syn.fillers if len(w) > 1)
@@ -553,6 +567,11 @@ class Analyzer:
             if t in formed or not any(r in topics for r in self._syn.topics[t].refines)
         }
         result.formed = frozenset(formed)
+        levels_weighed = self._levels_joined is not None and (
+            len(certs) < 2 and bool(self._levels_joined.search(text))
+        )
+        if levels_weighed:
+            topics = {t: n for t, n in topics.items() if t not in self._comparison_topics}
 
         clauses = self._clauses(raw)
         asked = result.asked = self._asking_part(clauses, text)
@@ -578,7 +597,11 @@ class Analyzer:
         focus = result.final_topics or frozenset(topics)
         generic = {t for t in topics if self._syn.topics[t].generic and t != focus_key}
         specific = set(topics) - generic
-        result.compare = bool(self._compare.find(text)) or len(certs) > 1
+        result.compare = not levels_weighed and (bool(self._compare.find(text)) or len(certs) > 1)
+        if not result.compare and certs and self._syn.compare_pattern is not None:
+            # "跟互联网营销师比呢", "比全媒体高吗": one named as the measure of the other.
+            marked = self._certs.remove(text, "@")
+            result.compare = bool(self._syn.compare_pattern.search(marked))
         story = set()
         if specific and focus <= generic:
             # Told, not asked: topics of clauses about the person, and in a long story those of

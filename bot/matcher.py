@@ -687,6 +687,10 @@ class Matcher:
             return None
         if topics and context.topic in topics and len(certs) == 1:
             return self._entry_for(context.topic, certs[0]) or self._topic_any(context.topic)
+        if a.compare and context.topic in topics:
+            # "跟互联网营销师比呢" after one's pay: the entry comparing the two on it, or else
+            # both on the topic, ranked.
+            return self._comparison_for(context.topic)
         if a.compare:
             return self.knowledge.by_id.get(self.knowledge.synonyms.difference_entry)
         if len(certs) == 1:

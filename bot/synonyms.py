@@ -109,6 +109,9 @@ class Synonyms:
     # A span naming a certificate only as a point of reference ("像营销师那样"): the other one
     # named is what the message is about.
     reference: re.Pattern[str] | None = None
+    # A certificate named as what the other is measured against ("跟@比呢", "比@高吗"), each
+    # certificate's name written as @: the message compares the two.
+    compare_pattern: re.Pattern[str] | None = None
     roles_topic: str = ""  # the topic covering every role, asked when several roles are
     other_cert_words: tuple[str, ...] = ()  # "那另一个证呢": the certificate not being discussed
 
@@ -142,6 +145,7 @@ _SECTIONS: dict[str, str] = {
     "raw_replacements": "replacements",
     "set_aside_pattern": "pattern",
     "reference_pattern": "pattern",
+    "compare_pattern": "pattern",
     "roles_topic": "topic",
     "other_cert_words": "words",
     "domain_words": "words",
@@ -462,6 +466,7 @@ def parse_synonyms(data: Any, name: str, problems: list[str]) -> Synonyms | None
         ),
         set_aside=pattern("set_aside_pattern"),
         reference=pattern("reference_pattern"),
+        compare_pattern=pattern("compare_pattern"),
         roles_topic=roles_topic,
         other_cert_words=words("other_cert_words"),
         domain_words=words("domain_words"),

@@ -873,3 +873,42 @@ def test_a_prerequisite_asked_of_this_certificate_is_its_requirement(matcher: Ma
 def test_a_form_of_the_field_opens_no_other_subject(matcher: Matcher) -> None:
     context = matcher.ask("我都46了 这岁数干这行还有人要吗").context
     assert matcher.ask("考下来一个月能挣多少钱", context).entry_id == "ims.salary"
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "expected"),
+    [
+        ("全媒体运营师工资多少", "跟互联网营销师比呢", "compare.salary"),
+        ("互联网营销师工资多少", "跟全媒体比呢", "compare.salary"),
+        ("互联网营销师含金量高吗", "和全媒体运营师比呢", "compare.value"),
+    ],
+)
+def test_the_other_one_named_as_a_measure_compares_them_on_the_topic(
+    matcher: Matcher, first: str, then: str, expected: str
+) -> None:
+    context = matcher.ask(first).context
+    assert matcher.ask(then, context).entry_id == expected
+
+
+def test_measured_against_the_other_where_no_entry_compares_gives_both(matcher: Matcher) -> None:
+    context = matcher.ask("全媒体运营师报考条件").context
+    reply = matcher.ask("跟营销师比呢", context)
+    assert {e.id for e in reply.entries} == {"ims.eligibility", "amo.eligibility"}
+
+
+@pytest.mark.parametrize("question", ["五级跟四级有啥区别 我该考哪个", "五级好还是四级好"])
+def test_two_levels_weighed_are_not_the_two_certificates(matcher: Matcher, question: str) -> None:
+    reply = matcher.ask(question)
+    assert not any(e.is_comparison for e in reply.entries), reply.reasons
+    assert not any(s.is_comparison for s in reply.suggestions[:1]), reply.reasons
+    assert "ims.levels" in [reply.entry_id, *(s.id for s in reply.suggestions[:1])]
+
+
+def test_one_or_the_other_is_which_suits(matcher: Matcher) -> None:
+    assert matcher.ask("他这个岁数 学全媒体好还是互联网营销好").entry_id == "compare.suitability"
+
+
+def test_telling_what_one_writes_asks_nothing_written(matcher: Matcher) -> None:
+    reply = matcher.ask("我在寫一篇直播電商的稿子 想請教羅永浩開直播培訓班那件事的來龍去脈")
+    assert reply.entry_id == "people.luoyonghao", reply.reasons
+    assert matcher.ask("帮我写个直播带货的文案").kind == "fallback"

@@ -87,6 +87,7 @@ class Analysis:
     asked: str = ""  # the part that asks (all of a short message); the story is left out
     opens: bool = False  # begins with a follow-up word ("那当时……"): it goes on from the last turn
     formed: frozenset[str] = frozenset()  # topics asked in a question form ("有几个级别")
+    role_subject: frozenset[str] = frozenset()  # jobs the question is asked of ("选品员工资多少")
 
 
 class Analyzer:
@@ -592,6 +593,7 @@ class Analyzer:
             result.named = True
         elif len(topics) > 1:
             result.final_topics = self._final_topics(clauses, topics)
+            self._role_as_subject(result, clauses, topics)
         # A question form ("有什么区别") yields to a specific topic, but only to one the message
         # asks about: "我是大三学生……两个有什么区别" asks the difference, not eligibility.
         focus = result.final_topics or frozenset(topics)
@@ -636,6 +638,8 @@ class Analyzer:
                     # is the story ("……直播带货……我想开个培训机构，这个方向能不能做？").
                     story_topics = set(topics)
                 result.background = frozenset(story_topics - result.final_topics)
+        # A job the question is asked of is whom it is about, not its topic ("选品员工资多少").
+        topics = {t: n for t, n in topics.items() if t not in result.role_subject}
         result.topics = topics
         for shift in self._syn.shifts:
             # "营销师培训以后会火吗": with 培训 in what it asks, the outlook asked is the
@@ -718,6 +722,28 @@ class Analyzer:
         result.core = core
         result.tokens = " ".join(self._codes.get(t, t) for t in self._segmenter.segment(core))
         return result
+
+    def _role_as_subject(
+        self, result: Analysis, clauses: list[Clause], topics: dict[str, int]
+    ) -> None:
+        """ "平台管理员也分五级吗", "选品员工资多少": a job named by its title is whom the
+        question is about; another topic asked in the same clause is what it asks."""
+        syn = self._syn
+        roles: set[str] = set()
+        asked_of: set[str] = set()
+        for clause in clauses:
+            named = {t for t in topics if syn.topics[t].role and syn.topics[t].label in clause.text}
+            other = {
+                t
+                for t in self._topics_in(clause.text) & topics.keys()
+                if not syn.topics[t].role and not syn.topics[t].generic and t != syn.roles_topic
+            }
+            if named and other and clause.asks:
+                roles |= {r for r in named if not other <= set(syn.topics[r].covers)}
+                asked_of |= other
+        if roles:
+            result.role_subject = frozenset(roles)
+            result.final_topics = (result.final_topics - roles) or frozenset(asked_of)
 
     def _focus(self, asked: str, certs: int, topics: dict[str, int]) -> str:
         """The topic whose focus form the asking part has, when the part asks nothing else

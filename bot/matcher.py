@@ -781,7 +781,7 @@ class Matcher:
         """ "选品员一个月能拿多少": a job title named, and an answer that never mentions it, is
         about the whole certificate; say so."""
         topics = self.knowledge.synonyms.topics
-        for key in a.topics:
+        for key in (*a.topics, *a.role_subject):
             role = topics[key]
             said = f"{entry.lead}{entry.answer}"
             if (
@@ -789,7 +789,7 @@ class Matcher:
                 and key != entry.topic
                 # "招带货主播，看营销师证还是全媒体运营师证": the job is the setting of another
                 # question, not what it asks about.
-                and (not a.final_topics or key in a.final_topics)
+                and (not a.final_topics or key in a.final_topics or key in a.role_subject)
                 and role.label in a.asked
                 and role.label not in said
             ):

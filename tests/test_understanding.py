@@ -912,3 +912,25 @@ def test_telling_what_one_writes_asks_nothing_written(matcher: Matcher) -> None:
     reply = matcher.ask("我在寫一篇直播電商的稿子 想請教羅永浩開直播培訓班那件事的來龍去脈")
     assert reply.entry_id == "people.luoyonghao", reply.reasons
     assert matcher.ask("帮我写个直播带货的文案").kind == "fallback"
+
+
+@pytest.mark.parametrize(
+    ("question", "nearest"),
+    [("平台管理员工资多少", "ims.salary"), ("选品员分几级", "ims.levels")],
+)
+def test_another_topic_asked_of_a_job_is_the_certificates(
+    matcher: Matcher, question: str, nearest: str
+) -> None:
+    reply = matcher.ask(question)
+    # The job's own entry says nothing of it: the certificate's is offered, and the reply says
+    # the articles do not single the job out.
+    assert reply.kind == "fallback", reply.reasons
+    assert reply.suggestions[0].id == nearest
+    assert question[:3] in reply.note
+
+
+def test_a_topic_a_jobs_own_entry_covers_is_answered_by_it(matcher: Matcher) -> None:
+    assert matcher.ask("平台管理员这个工种是不是也分五个等级").entry_id == "ims.job.platform_admin"
+    assert matcher.ask("选品员是干嘛的 我自己卖自家茶还用得着选品吗").entry_id == (
+        "ims.job.product_selector"
+    )

@@ -934,3 +934,22 @@ def test_a_topic_a_jobs_own_entry_covers_is_answered_by_it(matcher: Matcher) -> 
     assert matcher.ask("选品员是干嘛的 我自己卖自家茶还用得着选品吗").entry_id == (
         "ims.job.product_selector"
     )
+
+
+def test_the_standard_asked_after_the_origin_is_the_standard(matcher: Matcher) -> None:
+    context = matcher.ask("互联网营销师什么时候成了正式工种的").context
+    assert matcher.ask("那标准呢 啥时候发布的", context).entry_id == "ims.standard"
+    # A person's own standard is no such thing.
+    assert matcher.ask("普通话不标准能当主播吗").entry_id != "ims.standard"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["我有会计证 算不算互联网营销师三级要求里的那个证", "三级要啥条件？我有护士执业证 算不算数"],
+)
+def test_whether_a_certificate_one_holds_counts_is_answered(
+    matcher: Matcher, question: str
+) -> None:
+    # 三级 names the two certificates that count; what work experience counts is not said.
+    assert matcher.ask(question).entry_id == "ims.eligibility"
+    assert matcher.ask("前台三年算不算工作经验 能直接报四级不").kind == "fallback"

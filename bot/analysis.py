@@ -26,10 +26,14 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 # begins. The punctuation stays with the clause ("有用吗？" asks even without 吗).
 _CLAUSE = re.compile(r"[^\s,.!?;:~，。！？；：、～…]+[\s,.!?;:~，。！？；：、～…]*")
 _LATIN_SPACE = re.compile(r"(?<=[A-Za-z])\s+(?=[A-Za-z])")
+# A quoted span: words someone else wrote (an advert's 『包拿证』), told rather than asked.
+_QUOTED = re.compile(r"『[^』]*』|「[^」]*」|“[^”]*”|\"[^\"]*\"")
 _ASKING_MARKS = ("?", "？")
 _ASKING_ENDS = ("不", "没", "没有")
 # A verb asked in its yes-or-no form ("收不收", "行没行") asks too.
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+# A number and 几 is a rough count ("六十几岁", "十几年"), not a question.
+_ROUGH_COUNT = re.compile(r"[0-9０-９一二两三四五六七八九十百千]+几")
 # What may end a question after its last word: particles and marks.
 _ENDINGS = "吗嘛么呢啊呀吧哦喔啦呗咧不没?？!！。，,. "
 # Longer than this (normalised), a message with several clauses is read as story, then question.
@@ -239,15 +243,25 @@ class Analyzer:
         out = []
         # A space between two Latin words ("marketing job") is no clause break.
         raw = _LATIN_SPACE.sub("-", raw[: MAX_QUERY_CHARS * 2])
-        for found in _CLAUSE.finditer(raw):
-            piece = found.group(0)
+        pieces: list[tuple[str, bool]] = []
+        at = 0
+        for quote in _QUOTED.finditer(raw):
+            pieces.extend((m.group(0), False) for m in _CLAUSE.finditer(raw[at : quote.start()]))
+            pieces.append((quote.group(0), True))
+            at = quote.end()
+        pieces.extend((m.group(0), False) for m in _CLAUSE.finditer(raw[at:]))
+        for piece, quoted in pieces:
             text = self.reading(piece)
             if not text:
+                continue
+            if quoted:
+                # "『……包拿证』这价格正常吗" asks about the price; the quote is what was read.
+                out.append(Clause(piece, text, False))
                 continue
             # A closing 不/没 asks too ("难考不", "能报没").
             asks = (
                 piece.rstrip().endswith(_ASKING_MARKS)
-                or bool(self._questions.find(text))
+                or bool(self._questions.find(_ROUGH_COUNT.sub("", text)))
                 or text.endswith(_ASKING_ENDS)
                 or bool(_A_NOT_A.search(text))
             )

@@ -953,3 +953,29 @@ def test_whether_a_certificate_one_holds_counts_is_answered(
     # 三级 names the two certificates that count; what work experience counts is not said.
     assert matcher.ask(question).entry_id == "ims.eligibility"
     assert matcher.ask("前台三年算不算工作经验 能直接报四级不").kind == "fallback"
+
+
+def test_a_quoted_advert_is_read_not_asked(matcher: Matcher) -> None:
+    quoted = "广告图：『五级2180 四级2480 含报名费考务费教材费证书费 包拿证』这价格正常吗"
+    assert matcher.ask(quoted).entry_id == "ims.price"
+    # Asked whether the quote is true, the quote is the question.
+    assert matcher.ask("“包拿证”是真的吗").kind == "fallback"
+
+
+def test_running_a_small_shop_is_background_not_a_how_to(matcher: Matcher) -> None:
+    reply = matcher.ask("我这种自己开小店卖手作的 适合考互联网营销师还是全媒体")
+    assert reply.entry_id == "compare.suitability", reply.reasons
+
+
+def test_the_senior_levels_price_is_missing_but_higher_costs_more_is_said(
+    matcher: Matcher,
+) -> None:
+    context = matcher.ask("互联网营销师多少钱").context
+    reply = matcher.ask("高级又几钱", context)
+    assert reply.kind == "fallback" and "三级" in reply.note
+    assert matcher.ask("啲机构报价系咪越高级越贵").entry_id == "ims.price"
+
+
+def test_a_rough_count_asks_nothing(matcher: Matcher) -> None:
+    told = "你好呀，我係香港退休人士，今年六十幾歲，個孫成日講互聯網營銷師，想問下互聯網營銷師係咩嚟㗎？"
+    assert matcher.ask(told).entry_id == "ims.definition"

@@ -92,6 +92,7 @@ class Analysis:
     opens: bool = False  # begins with a follow-up word ("那当时……"): it goes on from the last turn
     formed: frozenset[str] = frozenset()  # topics asked in a question form ("有几个级别")
     role_subject: frozenset[str] = frozenset()  # jobs the question is asked of ("选品员工资多少")
+    partly_missing: str = ""  # of two questions, what the articles lack for one ("要学多久")
 
 
 class Analyzer:
@@ -693,6 +694,10 @@ class Analyzer:
                 )
             if found:
                 result.out_of_scope = oos.reason
+                if not (oos.anywhere or told) and self._asked_apart(clauses, oos.pattern):
+                    # "考试线上还是线下 要学多久能考": one question is answered, and the reply
+                    # says what the articles lack for the other.
+                    result.out_of_scope, result.partly_missing = None, oos.reason
                 break
         result.other_title = self._other_title(clauses, text) or qualified or None
         if result.other_title and certs and self._joined(text, result.other_title):
@@ -736,6 +741,16 @@ class Analyzer:
         result.core = core
         result.tokens = " ".join(self._codes.get(t, t) for t in self._segmenter.segment(core))
         return result
+
+    def _asked_apart(self, clauses: list[Clause], pattern: re.Pattern[str]) -> bool:
+        """True when another clause asks, on a topic of its own, what the missing detail's
+        clause does not: two questions, one of them answerable."""
+        hit = [c for c in clauses if c.asks and pattern.search(c.text)]
+        rest = [c for c in clauses if c.asks and not pattern.search(c.text)]
+        topics = self._syn.topics
+        return bool(hit) and any(
+            any(not topics[t].generic for t in self._topics_in(c.text)) for c in rest
+        )
 
     def _role_as_subject(
         self, result: Analysis, clauses: list[Clause], topics: dict[str, int]

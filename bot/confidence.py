@@ -29,6 +29,7 @@ FEATURES = (
     "length",  # message length, up to 60 characters
     "shared",  # n-gram cosine to the entry's phrasings
     "text",  # the text model's probability of the entry, against its rivals and declining
+    "partial",  # one of the message's two questions asks for a detail the articles lack
 )
 
 

@@ -231,10 +231,16 @@ class Matcher:
             sure, threshold = self._probability(ranked[0], features)
             if sure < threshold:
                 why = f"confidence {sure:.2f} below {threshold:.2f}"
-                reply = self._fallback(query, ranked, "", context, (why,), features)
-                if goes_on and ranked[0].entry.id == context.entry_id:
+                # Of two questions, the one whose detail the articles lack is said so.
+                missing = a.partly_missing
+                reply = self._fallback(query, ranked, missing, context, (why,), features)
+                if (goes_on and ranked[0].entry.id == context.entry_id) or (
+                    ranked[0].topic and a.certs
+                ):
                     # "那三级呢" after a price: the conversation, not the score, says which
-                    # entry is meant; a detail that entry declares missing is said so.
+                    # entry is meant; a detail that entry declares missing is said so. So is
+                    # a topic asked of a certificate the articles say nothing of on it
+                    # ("全媒体运营师能不能跟营销师一样跨级考"), however unsure the match.
                     lacking = self._missing(query, ranked[0], certs, a, ranked, context, features)
                     if lacking is not None and lacking.kind == "fallback":
                         reply = replace(lacking, reasons=(*lacking.reasons, why))
@@ -360,6 +366,7 @@ class Matcher:
             ("length", min(len(a.text), 60) / 60),
             ("shared", top.shared),
             ("text", text),
+            ("partial", float(bool(a.partly_missing))),
         )
 
     def candidate_features(
@@ -756,6 +763,10 @@ class Matcher:
         elif len(certs) == 1 and certs[0] not in entry.certs:
             # Inherited from the conversation, not named: the topic belongs to the other one.
             note = f"这一点资料里只讲了{'、'.join(CERTS[c] for c in entry.certs)}。"
+        if a.partly_missing:
+            # "能不能直接在网上报名 官网在哪里": the answer, and what the articles lack for the
+            # other question.
+            note += f"您问的另一点，{a.partly_missing}"
         shown = {e.id for e in entries}
         related = [self.knowledge.by_id[r] for r in entry.related if r not in shown][
             :MAX_SUGGESTIONS

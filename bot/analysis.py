@@ -32,6 +32,10 @@ _ASKING_MARKS = ("?", "？")
 _ASKING_ENDS = ("不", "没", "没有")
 # A verb asked in its yes-or-no form ("收不收", "行没行") asks too.
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+# An alternative closing the clause asks which ("线上还是线下"); "还是想考" is no alternative.
+_ALTERNATIVE = re.compile(
+    r"还是(?!想|要|会|得|觉得|算|不|没|挺|很|有点|比较|一样)[\u4e00-\u9fff]{1,4}$"
+)
 # A number and 几 is a rough count ("六十几岁", "十几年"), not a question.
 _ROUGH_COUNT = re.compile(r"[0-9０-９一二两三四五六七八九十百千]+几")
 # What may end a question after its last word: particles and marks.
@@ -265,6 +269,7 @@ class Analyzer:
                 or bool(self._questions.find(_ROUGH_COUNT.sub("", text)))
                 or text.endswith(_ASKING_ENDS)
                 or bool(_A_NOT_A.search(text))
+                or bool(_ALTERNATIVE.search(text))
             )
             out.append(Clause(piece, text, asks))
         return out

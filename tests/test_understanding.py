@@ -999,3 +999,10 @@ def test_a_partly_missing_question_declined_still_says_what_is_missing(matcher: 
     reply = matcher.ask("县里对考互联网营销师有补贴吗 能报销不")
     assert reply.kind == "fallback"
     assert "补贴" in reply.note
+
+
+def test_an_alternative_asks_which(matcher: Matcher) -> None:
+    # "线上还是线下" asks, so the other clause's missing detail is the other question.
+    reply = matcher.ask("互联网营销师考试线上还是线下 要学多久能考")
+    assert reply.entry_id == "ims.exam", reply.reasons
+    assert "多长时间" in reply.note

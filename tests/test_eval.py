@@ -79,7 +79,8 @@ OTHER_SETS = [p for p in tuned_sets() if p != DEFAULT_FILE]
 # to qa15 were the blind sets F to J, qa16 to qa20 the blind sets L, M, N, Q and R, qa21 to qa25
 # the blind sets U, V, W, X and Y, qa26 to qa31 the blind sets AC, AD, AE, AH, AI and AJ, qa32
 # and qa33 the blind sets AO and AP, qa34 to qa39 the blind sets AW, AX, BA, BB, BE and BF, qa40
-# to qa43 the blind sets BI, BJ, BM and BN, qa44 to qa47 the blind sets BQ, BR, BU and BV).
+# to qa43 the blind sets BI, BJ, BM and BN, qa44 to qa49 the blind sets BQ, BR, BU, BV, BW and
+# BX).
 FLOORS = {
     "qa6": (0.85, 0.97),
     "qa7": (0.85, 0.80),
@@ -123,6 +124,8 @@ FLOORS = {
     "qa45": (0.92, 0.94),
     "qa46": (0.93, 0.97),
     "qa47": (0.94, 0.97),
+    "qa48": (0.98, 0.97),
+    "qa49": (0.98, 0.97),
 }
 
 

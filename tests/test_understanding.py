@@ -1006,3 +1006,8 @@ def test_an_alternative_asks_which(matcher: Matcher) -> None:
     reply = matcher.ask("互联网营销师考试线上还是线下 要学多久能考")
     assert reply.entry_id == "ims.exam", reply.reasons
     assert "多长时间" in reply.note
+
+
+def test_a_cantonese_pronoun_stands_for_the_person_just_talked_about(matcher: Matcher) -> None:
+    context = matcher.ask("俞敏洪點解走去做直播帶貨 佢唔係教英文㗎咩").context
+    assert matcher.ask("佢幾時開始做㗎", context).entry_id == "people.yuminhong"

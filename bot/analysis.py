@@ -588,9 +588,8 @@ class Analyzer:
             if t in formed or not any(r in topics for r in self._syn.topics[t].refines)
         }
         result.formed = frozenset(formed)
-        levels_weighed = self._levels_joined is not None and (
-            len(certs) < 2 and bool(self._levels_joined.search(text))
-        )
+        weighed = self._levels_joined.search(text) if self._levels_joined else None
+        levels_weighed = weighed is not None and len(certs) < 2
         if levels_weighed:
             topics = {t: n for t, n in topics.items() if t not in self._comparison_topics}
 

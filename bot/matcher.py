@@ -232,8 +232,7 @@ class Matcher:
             if sure < threshold:
                 why = f"confidence {sure:.2f} below {threshold:.2f}"
                 # Of two questions, the one whose detail the articles lack is said so.
-                missing = a.partly_missing
-                reply = self._fallback(query, ranked, missing, context, (why,), features)
+                reply = self._fallback(query, ranked, a.partly_missing, context, (why,), features)
                 if (goes_on and ranked[0].entry.id == context.entry_id) or (
                     ranked[0].topic and a.certs
                 ):

@@ -772,7 +772,7 @@ class Analyzer:
                 if not syn.topics[t].role and not syn.topics[t].generic and t != syn.roles_topic
             }
             if named and other and clause.asks:
-                roles |= {r for r in named if not other <= set(syn.topics[r].covers)}
+                roles |= named
                 asked_of |= other
         if roles:
             result.role_subject = frozenset(roles)

@@ -30,9 +30,6 @@ class Topic:
     named: bool = False  # a person or event: mentioned at all, it is what the message is about
     refines: tuple[str, ...] = ()  # in a follow-up, narrows these topics instead of replacing them
     role: bool = False  # one job within a certificate (选品员): its label is a title people use
-    # Of a role: the topics its own entry answers when asked of that job (平台管理员's levels);
-    # any other topic asked of it is the certificate's ("选品员工资多少").
-    covers: tuple[str, ...] = ()
     # The topic whose side-by-side entry answers a comparison of this one ("哪个更有前景" is
     # answered by the entry weighing the two certificates' value).
     compared_in: str = ""
@@ -175,7 +172,6 @@ _TOPIC_FIELDS = {
     "generic": "flag",
     "named": "flag",
     "refines": "words",
-    "covers": "words",
     "role": "flag",
     "focus": "patterns",
     "compared_in": "text",
@@ -296,7 +292,6 @@ def _topics(r: _Reader, value: Any, line: int) -> dict[str, Topic]:
             named=r.flag(item.get("named"), f"topic '{key}' named", at),
             refines=r.words(item.get("refines"), f"topic '{key}' refines", at),
             role=r.flag(item.get("role"), f"topic '{key}' role", at),
-            covers=r.words(item.get("covers"), f"topic '{key}' covers", at),
             compared_in=compared_in,
         )
     # A word under two topics makes the topic depend on which list happens to be read first.
@@ -323,9 +318,6 @@ def _topics(r: _Reader, value: Any, line: int) -> dict[str, Topic]:
         for ref in topic.refines:
             if ref not in topics:
                 r.problem(line_of(ref, line), f"topic '{topic.key}' refines unknown topic '{ref}'")
-        for ref in topic.covers:
-            if ref not in topics:
-                r.problem(line_of(ref, line), f"topic '{topic.key}' covers unknown topic '{ref}'")
     return topics
 
 

@@ -82,11 +82,6 @@ def test_a_topic_compared_in_an_unknown_one_is_reported(kb_copy: Path) -> None:
     assert found and found[0].split(":")[1].isdigit()
 
 
-def test_a_role_covering_an_unknown_topic_is_reported(kb_copy: Path) -> None:
-    problems = _break(kb_copy, "covers: [levels]", "covers: [level]")
-    assert any("covers unknown topic 'level'" in p for p in problems)
-
-
 def test_a_bad_compare_pattern_is_reported(kb_copy: Path) -> None:
     problems = _break(kb_copy, "compare_pattern: '", "compare_pattern: '(")
     assert any("compare_pattern: bad pattern" in p for p in problems)

@@ -935,8 +935,26 @@ def test_another_topic_asked_of_a_job_is_the_certificates(
     assert question[:3] in reply.note
 
 
-def test_a_topic_a_jobs_own_entry_covers_is_answered_by_it(matcher: Matcher) -> None:
-    assert matcher.ask("平台管理员这个工种是不是也分五个等级").entry_id == "ims.job.platform_admin"
+@pytest.mark.parametrize(
+    "question",
+    [
+        "平台管理员这个工种是不是也分五个等级",
+        "平台管理员也分五级吗",
+        "听说平台管理员的等级跟另外几个不一样？",
+    ],
+)
+def test_a_jobs_levels_are_answered_by_the_levels_entry_that_names_it(
+    matcher: Matcher, question: str
+) -> None:
+    reply = matcher.ask(question)
+    # The certificate's levels entry says 平台管理员 has only three: no note that the articles
+    # do not single the job out.
+    assert reply.entry_id == "ims.levels" and reply.note == "", reply.reasons
+    assert "平台管理员只有三个等级" in reply.entries[0].lead
+
+
+def test_what_a_job_is_is_answered_by_its_own_entry(matcher: Matcher) -> None:
+    assert matcher.ask("平台管理员是干嘛的 考这个有几级").entry_id == "ims.job.platform_admin"
     assert matcher.ask("选品员是干嘛的 我自己卖自家茶还用得着选品吗").entry_id == (
         "ims.job.product_selector"
     )

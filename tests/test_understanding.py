@@ -1029,3 +1029,11 @@ def test_an_alternative_asks_which(matcher: Matcher) -> None:
 def test_a_cantonese_pronoun_stands_for_the_person_just_talked_about(matcher: Matcher) -> None:
     context = matcher.ask("俞敏洪點解走去做直播帶貨 佢唔係教英文㗎咩").context
     assert matcher.ask("佢幾時開始做㗎", context).entry_id == "people.yuminhong"
+
+
+def test_an_organisation_named_is_no_topic_of_its_own(matcher: Matcher) -> None:
+    # 中国轻工业联合会 issues the certificate and led its standard: what is asked of it, or the
+    # conversation, says which.
+    context = matcher.ask("互联网营销师证书上盖的是哪个单位的章").context
+    assert matcher.ask("全媒体运营师呢 也是那个轻工业联合会发吗", context).entry_id == "amo.issuer"
+    assert matcher.ask("互联网营销师的标准是谁写的 是轻工业联合会吗").entry_id == "ims.standard"

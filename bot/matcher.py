@@ -800,6 +800,9 @@ class Matcher:
                 # "招带货主播，看营销师证还是全媒体运营师证": the job is the setting of another
                 # question, not what it asks about.
                 and (not a.final_topics or key in a.final_topics or key in a.role_subject)
+                # "网红带货主播培训我该报哪个": an answer on another topic the message names has
+                # the job for its setting, unless the question is asked of the job.
+                and (key in a.role_subject or entry.topic not in a.topics)
                 and role.label in a.asked
                 and role.label not in said
             ):

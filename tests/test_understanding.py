@@ -1037,3 +1037,11 @@ def test_an_organisation_named_is_no_topic_of_its_own(matcher: Matcher) -> None:
     context = matcher.ask("互联网营销师证书上盖的是哪个单位的章").context
     assert matcher.ask("全媒体运营师呢 也是那个轻工业联合会发吗", context).entry_id == "amo.issuer"
     assert matcher.ask("互联网营销师的标准是谁写的 是轻工业联合会吗").entry_id == "ims.standard"
+
+
+def test_a_job_named_as_the_setting_of_another_topic_adds_no_note(matcher: Matcher) -> None:
+    # The class for would-be hosts is what is weighed, not the job of 带货主播 itself.
+    reply = matcher.ask("营销师培训班和网红带货主播培训我该报哪个 我想要实操性强点的")
+    assert reply.entry_id == "training.vs_influencer" and reply.note == "", reply.reasons
+    # Asked of the job, the note stays.
+    assert matcher.ask("选品员一个月能拿多少工资").note.startswith("两篇资料没有单独讲选品员")

@@ -38,6 +38,9 @@ _ALTERNATIVE = re.compile(
 )
 # A number and 几 is a rough count ("六十几岁", "十几年"), not a question.
 _ROUGH_COUNT = re.compile(r"[0-9０-９一二两三四五六七八九十百千]+几")
+# A clause that opens by measuring against something ("比互联网营销师平均工资高多少倍") asks of
+# the subject of the clause before it: it is not a question apart.
+_MEASURED = re.compile(r"^(那|那么|是不是|会不会|能|要)?(比|跟[^，。？]{1,12}比)")
 # What may end a question after its last word: particles and marks.
 _ENDINGS = "吗嘛么呢啊呀吧哦喔啦呗咧不没?？!！。，,. "
 # Longer than this (normalised), a message with several clauses is read as story, then question.
@@ -750,7 +753,11 @@ class Analyzer:
         """True when another clause asks, on a topic of its own, what the missing detail's
         clause does not: two questions, one of them answerable."""
         hit = [c for c in clauses if c.asks and pattern.search(c.text)]
-        rest = [c for c in clauses if c.asks and not pattern.search(c.text)]
+        rest = [
+            c
+            for c in clauses
+            if c.asks and not pattern.search(c.text) and not _MEASURED.match(c.text)
+        ]
         topics = self._syn.topics
         return bool(hit) and any(
             any(not topics[t].generic for t in self._topics_in(c.text)) for c in rest

@@ -1045,3 +1045,11 @@ def test_a_job_named_as_the_setting_of_another_topic_adds_no_note(matcher: Match
     assert reply.entry_id == "training.vs_influencer" and reply.note == "", reply.reasons
     # Asked of the job, the note stays.
     assert matcher.ask("选品员一个月能拿多少工资").note.startswith("两篇资料没有单独讲选品员")
+
+
+def test_a_clause_measuring_against_the_one_before_is_no_question_apart(matcher: Matcher) -> None:
+    # How many times the average pay his income is depends on his income, which is not given.
+    reply = matcher.ask("李佳琦一年能赚多少钱啊 比互联网营销师平均工资高多少倍")
+    assert reply.kind == "fallback" and "个人情况" in reply.note, reply.reasons
+    # Two questions apart: the answerable one is answered.
+    assert matcher.ask("我能不能直接在网上报名 官网在哪里").entry_id == "both.registration"

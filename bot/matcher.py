@@ -384,9 +384,20 @@ class Matcher:
         # weighs only the entries that can speak of that one ("互联网营销师男的多还是女的多"
         # must not read as the 全媒体运营师 entry its examples ask that of).
         named = set(a.certs) if len(a.certs) == 1 else set(CERTS)
-        probability = self._text.probabilities(
-            query, (c.entry.id for c in head if named & set(c.entry.certs))
-        )
+        speaking = [c.entry for c in head if named & set(c.entry.certs)]
+        # Most wordings it learnt were asked of 互联网营销师: with the other one named, what a
+        # wording says of one certificate's entry it says of the named one's on the same topic
+        # ("全媒体运营师以后没前途 是真的吗" reads like the 互联网营销师 outlook questions).
+        twins = {}
+        if len(named) == 1:
+            for e in speaking:
+                for other in CERTS:
+                    twin = None if e.is_comparison else self._entry_for(e.topic, other)
+                    if twin is not None and not named & set(twin.certs):
+                        twins[twin.id] = e.id
+        probability = self._text.probabilities(query, [*(e.id for e in speaking), *twins])
+        for twin_id, own in twins.items():
+            probability[own] = probability.get(own, 0.0) + probability.pop(twin_id, 0.0)
         top = head[0].raw
         roles = self.knowledge.synonyms.topics
         # "平台管理员一个月工资多少" asks the pay (of that job), not what the job is; "带货主播

@@ -1053,3 +1053,17 @@ def test_a_clause_measuring_against_the_one_before_is_no_question_apart(matcher:
     assert reply.kind == "fallback" and "个人情况" in reply.note, reply.reasons
     # Two questions apart: the answerable one is answered.
     assert matcher.ask("我能不能直接在网上报名 官网在哪里").entry_id == "both.registration"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("孩子他妈说全媒体运营师以后没前途 是真的吗", "amo.outlook"),
+        ("听说全媒体运营师以后会被淘汰 真的假的", "amo.outlook"),
+    ],
+)
+def test_a_wording_learnt_of_one_certificate_serves_the_other(
+    matcher: Matcher, question: str, expected: str
+) -> None:
+    # The text model learnt most outlook wordings of 互联网营销师: named, 全媒体运营师 gets its own.
+    assert matcher.ask(question).entry_id == expected

@@ -36,6 +36,8 @@ _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _ALTERNATIVE = re.compile(
     r"还是(?!想|要|会|得|觉得|算|不|没|挺|很|有点|比较|一样)[\u4e00-\u9fff]{1,4}$"
 )
+# Between clauses searched apart: no pattern's . or [^，] reaches across it.
+_CLAUSE_BREAK = "\n，"
 # A number and 几 is a rough count ("六十几岁", "十几年"), not a question.
 _ROUGH_COUNT = re.compile(r"[0-9０-９一二两三四五六七八九十百千]+几")
 # A clause that opens by measuring against something ("比互联网营销师平均工资高多少倍") asks of
@@ -277,9 +279,9 @@ class Analyzer:
             out.append(Clause(piece, text, asks))
         return out
 
-    def _asking_part(self, clauses: list[Clause], text: str) -> str:
+    def _asking_part(self, clauses: list[Clause], text: str, sep: str = "") -> str:
         """The part of a message that asks: all of a short one; in a long one, the clauses that
-        ask (or the last two, when none does).
+        ask (or the last two, when none does). With ``sep``, its clauses are kept apart by it.
 
         Long chat messages tell a story before they ask ("我刚高考完……想问互联网营销师……"), and
         words in the story must not make the question look like something else.
@@ -294,10 +296,10 @@ class Analyzer:
                 asking.append(clause.text)
         if asking and len(asking) < len(clauses):
             # "互联网营销师的官方定义是什么？写论文要用": the purpose is no question of its own.
-            return "".join(asking[-2:])
+            return sep.join(asking[-2:])
         if len(text) <= LONG_MESSAGE or len(clauses) <= 2:
-            return text
-        return "".join(c.text for c in clauses[-2:])
+            return sep.join(c.text for c in clauses) if sep else text
+        return sep.join(c.text for c in clauses[-2:])
 
     def _qualified(self, text: str, m: Match) -> bool:
         """A short certificate name with a trade right before it (保险营销员)."""
@@ -684,7 +686,10 @@ class Analyzer:
         result.opens = bool(opening) and opening[0].start == 0
 
         # What the certificate is likened to ("跟考CPA那样难吗") is not asked about.
-        likened = self._syn.reference.sub(" ", asked) if self._syn.reference else asked
+        # Searched clause by clause: "哪些机构在做培训 是正规学校吗" asks who runs the classes,
+        # then whether they are proper schools, not which school is a proper one.
+        apart = self._asking_part(clauses, text, _CLAUSE_BREAK)
+        likened = self._syn.reference.sub(" ", apart) if self._syn.reference else apart
         # A certificate's name never makes a question one the articles cannot answer, and it
         # often stands between the words that do ("下个月有没有互联网营销师考试").
         unnamed = self._certs.remove(likened)

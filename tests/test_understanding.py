@@ -1067,3 +1067,11 @@ def test_a_wording_learnt_of_one_certificate_serves_the_other(
 ) -> None:
     # The text model learnt most outlook wordings of 互联网营销师: named, 全媒体运营师 gets its own.
     assert matcher.ask(question).entry_id == expected
+
+
+def test_a_missing_detail_is_looked_for_within_one_clause(matcher: Matcher) -> None:
+    # Who runs the classes is answered; "which school is a proper one" is not what was asked.
+    reply = matcher.ask("现在都是哪些机构在做互联网营销师培训 是正规学校吗 我怕学生被骗")
+    assert reply.entry_id == "training.providers", reply.reasons
+    # Within one clause, it is.
+    assert matcher.ask("哪家机构的互联网营销师培训比较正规").kind == "fallback"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -38,6 +39,8 @@ _ALTERNATIVE = re.compile(
 )
 # Between clauses searched apart: no pattern's . or [^，] reaches across it.
 _CLAUSE_BREAK = "\n，"
+# The forms of one question word: each way round (words are written with either).
+_QUESTION_FORMS = (("什么", "啥"), ("啥", "什么"), ("怎么", "咋"), ("咋", "怎么"))
 # A number and 几 is a rough count ("六十几岁", "十几年"), not a question.
 _ROUGH_COUNT = re.compile(r"[0-9０-９一二两三四五六七八九十百千]+几")
 # A clause that opens by measuring against something ("比互联网营销师平均工资高多少倍") asks of
@@ -104,6 +107,20 @@ class Analysis:
     partly_missing: str = ""  # of two questions, what the articles lack for one ("要学多久")
 
 
+def _colloquial(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Topic words with each question word in both its forms: 什么 and colloquial 啥 ask the
+    same ("教点什么", "教点啥"). A form listed under a topic of its own keeps that topic."""
+    pairs = list(pairs)
+    listed = {w for w, _ in pairs}
+    out = list(pairs)
+    for word, key in pairs:
+        for a, b in _QUESTION_FORMS:
+            if a in word and (twin := word.replace(a, b)) not in listed:
+                listed.add(twin)
+                out.append((twin, key))
+    return out
+
+
 class Analyzer:
     """Turns raw text into an Analysis using the knowledge's synonyms."""
 
@@ -121,7 +138,9 @@ class Analyzer:
             re.compile(f"(?:{syn.claim_check.pattern})$") if syn.claim_check else None
         )
         self._certs = Lexicon((a, c) for c, aliases in syn.cert_aliases.items() for a in aliases)
-        self._topics = Lexicon((w, t.key) for t in syn.topics.values() for w in (*t.words, *t.asks))
+        self._topics = Lexicon(
+            _colloquial((w, t.key) for t in syn.topics.values() for w in (*t.words, *t.asks))
+        )
         self._topic_evidence = frozenset(w for t in syn.topics.values() for w in t.words)
         self._lookalikes = Lexicon((w, "lookalike") for w in syn.lookalikes)
         self._openers = Lexicon((w, "open") for w in (*syn.followup_words, *syn.fillers))

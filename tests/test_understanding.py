@@ -1075,3 +1075,15 @@ def test_a_missing_detail_is_looked_for_within_one_clause(matcher: Matcher) -> N
     assert reply.entry_id == "training.providers", reply.reasons
     # Within one clause, it is.
     assert matcher.ask("哪家机构的互联网营销师培训比较正规").kind == "fallback"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我在县城开了个小卖部 生意不好做 想学学直播带货 互联网营销师培训一般都教点啥啊",
+        "营销师培训一般教啥内容",
+    ],
+)
+def test_colloquial_question_words_ask_as_the_plain_ones(matcher: Matcher, question: str) -> None:
+    # 啥 asks as 什么 does: the topic's forms are written with one or the other.
+    assert matcher.ask(question).entry_id == "training.content"

@@ -1087,3 +1087,7 @@ def test_a_missing_detail_is_looked_for_within_one_clause(matcher: Matcher) -> N
 def test_colloquial_question_words_ask_as_the_plain_ones(matcher: Matcher, question: str) -> None:
     # 啥 asks as 什么 does: the topic's forms are written with one or the other.
     assert matcher.ask(question).entry_id == "training.content"
+
+
+def test_who_the_people_doing_it_are_asks_of_the_practitioners(matcher: Matcher) -> None:
+    assert matcher.ask("从事全媒体运营师的大部分是什么样的人").entry_id == "amo.practitioners"

@@ -1091,3 +1091,13 @@ def test_colloquial_question_words_ask_as_the_plain_ones(matcher: Matcher, quest
 
 def test_who_the_people_doing_it_are_asks_of_the_practitioners(matcher: Matcher) -> None:
     assert matcher.ask("从事全媒体运营师的大部分是什么样的人").entry_id == "amo.practitioners"
+
+
+@pytest.mark.parametrize(
+    "question", ["Adobe认证和全媒体运营师哪个对找工作更有用", "PMP证书和全媒体运营师哪个有用"]
+)
+def test_a_certificate_named_in_latin_letters_is_another_one(
+    matcher: Matcher, question: str
+) -> None:
+    reply = matcher.ask(question)
+    assert reply.kind == "fallback" and reply.entry_id is None, reply.reasons

@@ -1101,3 +1101,8 @@ def test_a_certificate_named_in_latin_letters_is_another_one(
 ) -> None:
     reply = matcher.ask(question)
     assert reply.kind == "fallback" and reply.entry_id is None, reply.reasons
+
+
+def test_the_outlook_of_institutions_is_the_training_markets(matcher: Matcher) -> None:
+    reply = matcher.ask("大平台小公司都在开班 以后要是火了 哪种机构最吃香")
+    assert reply.entry_id == "training.outlook", reply.reasons

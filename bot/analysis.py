@@ -41,6 +41,8 @@ _ALTERNATIVE = re.compile(
 _CLAUSE_BREAK = "\n，"
 # The forms of one question word: each way round (words are written with either).
 _QUESTION_FORMS = (("什么", "啥"), ("啥", "什么"), ("怎么", "咋"), ("咋", "怎么"))
+# A demonstrative between a verb and its object ("搞这个培训").
+_DEMONSTRATIVE = re.compile("(这|那)(个|种|类|些)")
 # A number and 几 is a rough count ("六十几岁", "十几年"), not a question.
 _ROUGH_COUNT = re.compile(r"[0-9０-９一二两三四五六七八九十百千]+几")
 # A clause that opens by measuring against something ("比互联网营销师平均工资高多少倍") asks of
@@ -684,10 +686,12 @@ class Analyzer:
         # A job the question is asked of is whom it is about, not its topic ("选品员工资多少").
         topics = {t: n for t, n in topics.items() if t not in result.role_subject}
         result.topics = topics
+        # "搞这个培训" says what "搞培训" does.
+        plain = _DEMONSTRATIVE.sub("", asked)
         for shift in self._syn.shifts:
             # "营销师培训以后会火吗": with 培训 in what it asks, the outlook asked is the
             # training market's (培训 in the story before the question does not count).
-            if shift.source in topics and any(w in asked for w in shift.when):
+            if shift.source in topics and any(w in asked or w in plain for w in shift.when):
 
                 def moved(keys: frozenset[str], shift: Shift = shift) -> frozenset[str]:
                     return frozenset(shift.target if k == shift.source else k for k in keys)

@@ -1106,3 +1106,9 @@ def test_a_certificate_named_in_latin_letters_is_another_one(
 def test_the_outlook_of_institutions_is_the_training_markets(matcher: Matcher) -> None:
     reply = matcher.ask("大平台小公司都在开班 以后要是火了 哪种机构最吃香")
     assert reply.entry_id == "training.outlook", reply.reasons
+
+
+def test_a_demonstrative_inside_a_phrase_keeps_its_meaning(matcher: Matcher) -> None:
+    # "搞这个培训" is "搞培训": the threshold asked is the training business's.
+    reply = matcher.ask("卖农具的都来搞这个培训了 门槛是有多低")
+    assert reply.entry_id == "training.barrier", reply.reasons

@@ -43,6 +43,9 @@ _CLAUSE_BREAK = "\n，"
 _QUESTION_FORMS = (("什么", "啥"), ("啥", "什么"), ("怎么", "咋"), ("咋", "怎么"))
 # A demonstrative between a verb and its object ("搞这个培训").
 _DEMONSTRATIVE = re.compile("(这|那)(个|种|类|些)")
+# "哪个", and how far after it the criterion of a choice is looked for.
+_WHICH = re.compile("哪(一)?(个|张|种)")
+WHICH_REACH = 8
 # A number and 几 is a rough count ("六十几岁", "十几年"), not a question.
 _ROUGH_COUNT = re.compile(r"[0-9０-９一二两三四五六七八九十百千]+几")
 # A clause that opens by measuring against something ("比互联网营销师平均工资高多少倍") asks of
@@ -621,6 +624,17 @@ class Analyzer:
 
         clauses = self._clauses(raw)
         asked = result.asked = self._asking_part(clauses, text)
+        worded = {t for m in topic_matches for t in m.labels}
+        criteria = {
+            t
+            for m in _WHICH.finditer(asked)
+            for t in self._topics_in(asked[m.end() : m.end() + WHICH_REACH])
+            if t in worded and not self._syn.topics[t].generic
+        }
+        if criteria:
+            # "考全媒体运营师还是互联网营销师哪个以后工资能高一点": the topic named after 哪个 is
+            # what the choice is asked on; a topic only a pattern found (the choice) yields.
+            topics = {t: n for t, n in topics.items() if t in worded or t in criteria}
         focus_key = self._focus(asked, len(certs), topics)
         if focus_key:
             # "互联网营销师就是带货主播吗": the form asks what the certificate is; what it is

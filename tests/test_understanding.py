@@ -1112,3 +1112,18 @@ def test_a_demonstrative_inside_a_phrase_keeps_its_meaning(matcher: Matcher) -> 
     # "搞这个培训" is "搞培训": the threshold asked is the training business's.
     reply = matcher.ask("卖农具的都来搞这个培训了 门槛是有多低")
     assert reply.entry_id == "training.barrier", reply.reasons
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("我在想是考全媒体运营师还是互联网营销师哪个以后工资能高一点", "compare.salary"),
+        ("全媒体运营师还是互联网营销师哪个前景好", "compare.value"),
+        # With no criterion after 哪个, the choice itself is asked.
+        ("我是宝妈 考全媒体运营师还是互联网营销师", "compare.suitability"),
+    ],
+)
+def test_the_topic_after_which_one_is_what_a_choice_is_asked_on(
+    matcher: Matcher, question: str, expected: str
+) -> None:
+    assert matcher.ask(question).entry_id == expected

@@ -602,8 +602,12 @@ class Analyzer:
                 mentions[topic] = mentions.get(topic, 0) + 1
         for t in self._syn.topics.values():
             if t.key not in longest and self._pattern_hit(t, text):
+                spans = [m.span() for p in t.patterns for m in p.finditer(text)]
+                if all(self._holds_word(span, t.key, topic_matches) for span in spans):
+                    # "能直接报四级吗" holds 直接报四级: the word's topic is the more specific.
+                    continue
                 # A pattern's match counts like a word of its length (at most four).
-                span = max(len(m.group(0)) for p in t.patterns for m in p.finditer(text))
+                span = max(b - a for a, b in spans)
                 longest[t.key], mentions[t.key] = min(max(span, 2), 4), 1
         topics = {t: 2 * longest[t] + mentions[t] - 1 for t in longest}
         # "三级报名多少钱", "级别越高越贵": the level narrows the question (price), it is not it.
@@ -790,6 +794,20 @@ class Analyzer:
         result.core = core
         result.tokens = " ".join(self._codes.get(t, t) for t in self._segmenter.segment(core))
         return result
+
+    def _holds_word(self, span: tuple[int, int], key: str, matches: list[Match]) -> bool:
+        """True when a pattern's match holds a word of another topic, longer than two
+        characters (not a mere question form, nor a job: "能报直播销售员吗" asks who may)."""
+        topics = self._syn.topics
+        return any(
+            span[0] <= m.start
+            and m.end <= span[1]
+            and len(m.phrase) > 2
+            and m.phrase in self._topic_evidence
+            and key not in m.labels
+            and not any(topics[t].role for t in m.labels)
+            for m in matches
+        )
 
     def _asked_apart(self, clauses: list[Clause], pattern: re.Pattern[str]) -> bool:
         """True when another clause asks, on a topic of its own, what the missing detail's

@@ -1127,3 +1127,11 @@ def test_the_topic_after_which_one_is_what_a_choice_is_asked_on(
     matcher: Matcher, question: str, expected: str
 ) -> None:
     assert matcher.ask(question).entry_id == expected
+
+
+def test_a_pattern_holding_a_more_specific_word_yields_to_it(matcher: Matcher) -> None:
+    # "能直接报四级吗" is the form of an eligibility question, holding 直接报四级: skipping a level.
+    reply = matcher.ask("互联网营销师我没考过五级 能直接报四级吗")
+    assert reply.entry_id == "ims.skip_level", reply.reasons
+    # A job in that form is whom the question is about, not a more specific topic.
+    assert matcher.ask("我是聋哑人 能报直播销售员吗").entry_id is None

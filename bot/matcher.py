@@ -388,12 +388,12 @@ class Matcher:
         # Most wordings it learnt were asked of 互联网营销师: with the other one named, what a
         # wording says of one certificate's entry it says of the named one's on the same topic
         # ("全媒体运营师以后没前途 是真的吗" reads like the 互联网营销师 outlook questions).
-        twins = {}
+        twins: dict[str, str] = {}
         if len(named) == 1:
-            for e in speaking:
-                for other in CERTS:
-                    twin = None if e.is_comparison else self._entry_for(e.topic, other)
-                    if twin is not None and not named & set(twin.certs):
+            for e in (e for e in speaking if not e.is_comparison):
+                for other in set(CERTS) - named:
+                    twin = self._entry_for(e.topic, other)
+                    if twin is not None:
                         twins[twin.id] = e.id
         probability = self._text.probabilities(query, [*(e.id for e in speaking), *twins])
         for twin_id, own in twins.items():

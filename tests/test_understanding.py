@@ -1135,3 +1135,21 @@ def test_a_pattern_holding_a_more_specific_word_yields_to_it(matcher: Matcher) -
     assert reply.entry_id == "ims.skip_level", reply.reasons
     # A job in that form is whom the question is about, not a more specific topic.
     assert matcher.ask("我是聋哑人 能报直播销售员吗").entry_id is None
+
+
+@pytest.mark.parametrize("question", ["互联网营销师的工作就只是当带货主播吗", "咁即系做主播咯？"])
+def test_asking_whether_it_is_just_one_job_asks_what_the_certificate_is(
+    matcher: Matcher, question: str
+) -> None:
+    assert matcher.ask(question).entry_id in ("ims.definition", "ims.duties")
+
+
+def test_cantonese_please_is_no_negation(matcher: Matcher) -> None:
+    # 唔該 is "please": read as 不该 ("should not"), it turned a plain question doubtful.
+    assert matcher.ask("唔該 互聯網營銷師張證有冇用").entry_id == "ims.value"
+
+
+def test_someone_saying_what_the_certificate_is_names_no_other_one(matcher: Matcher) -> None:
+    reply = matcher.ask("老公讲证是什么广电总局发的 是国家的吗")
+    assert reply.kind == "answer" and reply.entry_id in ("amo.issuer", "both.official")
+

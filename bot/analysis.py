@@ -86,6 +86,7 @@ class Analysis:
     certs: tuple[str, ...] = ()
     topics: dict[str, int] = field(default_factory=dict)  # topic -> strength (see analyze)
     compare: bool = False
+    measured: bool = False  # something is measured against something else ("比……高")
     followup: bool = False
     greeting: str | None = None
     out_of_scope: str | None = None
@@ -663,6 +664,7 @@ class Analyzer:
         generic = {t for t in topics if self._syn.topics[t].generic and t != focus_key}
         specific = set(topics) - generic
         result.compare = not levels_weighed and (bool(self._compare.find(text)) or len(certs) > 1)
+        result.measured = bool(self._syn.measured and self._syn.measured.search(text))
         if not result.compare and certs and self._syn.compare_pattern is not None:
             # "跟互联网营销师比呢", "比全媒体高吗": one named as the measure of the other.
             marked = self._certs.remove(text, "@")

@@ -224,7 +224,7 @@ class Matcher:
             )
             read = self._text_input(a, context, goes_on)
             candidates = self.candidate_features(read, a, certs, topics, ranked)
-            ranked = self._rerank(ranked, candidates)
+            ranked = self._own_before_comparison(self._rerank(ranked, candidates), a)
             unit = self._unit(ranked, certs)
             text = sum(self._text_of(read, unit, candidates))
             features = self.features(a, ranked, continues, text, len(unit))
@@ -450,6 +450,19 @@ class Matcher:
             ranked[best], reasons=(*ranked[best].reasons, "re-ranked by the text model")
         )
         return [moved, *ranked[:best], *ranked[best + 1 :]]
+
+    def _own_before_comparison(self, ranked: list[Candidate], a: Analysis) -> list[Candidate]:
+        """ "互联网营销师嘅人工高唔高": one certificate named and nothing compared with it asks
+        that certificate's own entry on the topic, not the one weighing the two."""
+        top = ranked[0].entry
+        if len(a.certs) != 1 or a.compare or a.measured or not top.is_comparison:
+            return ranked
+        own = self._entry_for(top.topic, a.certs[0])
+        at = next((i for i, c in enumerate(ranked) if own is not None and c.entry is own), None)
+        if at is None:
+            return ranked
+        moved = replace(ranked[at], reasons=(*ranked[at].reasons, "the named certificate's own"))
+        return [moved, *ranked[:at], *ranked[at + 1 :]]
 
     def _probability(
         self, top: Candidate, features: tuple[tuple[str, float], ...]

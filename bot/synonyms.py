@@ -90,6 +90,7 @@ class Synonyms:
     done_marks: tuple[str, ...] = ()  # after a pursue verb: already done (考过, 拿了)
     object_verbs: tuple[str, ...] = ()
     claim_check: re.Pattern[str] | None = None
+    measured: re.Pattern[str] | None = None  # one thing measured against another (比……高)
     not_subject: re.Pattern[str] | None = None  # words before a topic that name no subject
     difference_entry: str = ""
     domain_phrases: tuple[str, ...] = ()  # words of the field that are no typo targets
@@ -139,6 +140,7 @@ _SECTIONS: dict[str, str] = {
     "done_marks": "words",
     "object_verbs": "words",
     "claim_check_pattern": "pattern",
+    "measured_pattern": "pattern",
     "not_subject_pattern": "pattern",
     "greetings": "greetings",
     "replacements": "replacements",
@@ -488,6 +490,7 @@ def parse_synonyms(data: Any, name: str, problems: list[str]) -> Synonyms | None
         done_marks=words("done_marks"),
         object_verbs=words("object_verbs"),
         claim_check=pattern("claim_check_pattern"),
+        measured=pattern("measured_pattern"),
         not_subject=pattern("not_subject_pattern"),
         difference_entry=str(difference),
         domain_phrases=words("domain_phrases"),

@@ -1153,3 +1153,9 @@ def test_someone_saying_what_the_certificate_is_names_no_other_one(matcher: Matc
     reply = matcher.ask("老公讲证是什么广电总局发的 是国家的吗")
     assert reply.kind == "answer" and reply.entry_id in ("amo.issuer", "both.official")
 
+
+def test_one_certificate_named_gets_its_own_entry_unless_measured_against_another(
+    matcher: Matcher,
+) -> None:
+    assert matcher.ask("全媒体运营师赚得多不多").entry_id == "amo.salary"
+    assert matcher.ask("为啥全媒体运营师工资比互联网营销师低").entry_id == "compare.salary"

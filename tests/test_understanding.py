@@ -1159,3 +1159,13 @@ def test_one_certificate_named_gets_its_own_entry_unless_measured_against_anothe
 ) -> None:
     assert matcher.ask("全媒体运营师赚得多不多").entry_id == "amo.salary"
     assert matcher.ask("为啥全媒体运营师工资比互联网营销师低").entry_id == "compare.salary"
+
+
+def test_being_on_camera_is_a_word_of_the_field(matcher: Matcher) -> None:
+    assert matcher.ask("我不爱出镜，这两个哪个适合我一点").entry_id == "compare.suitability"
+    assert matcher.ask("小米和vivo哪个拍照上镜").kind == "fallback"
+
+
+def test_a_job_the_person_has_done_is_story_not_another_title(matcher: Matcher) -> None:
+    reply = matcher.ask("干了十年厨师 这种人考互联网营销师还是全媒体运营师好")
+    assert reply.kind == "answer" and reply.entry_id.startswith("compare.")

@@ -80,7 +80,8 @@ OTHER_SETS = [p for p in tuned_sets() if p != DEFAULT_FILE]
 # the blind sets U, V, W, X and Y, qa26 to qa31 the blind sets AC, AD, AE, AH, AI and AJ, qa32
 # and qa33 the blind sets AO and AP, qa34 to qa39 the blind sets AW, AX, BA, BB, BE and BF, qa40
 # to qa43 the blind sets BI, BJ, BM and BN, qa44 to qa49 the blind sets BQ, BR, BU, BV, BW and
-# BX, qa50 to qa53 the blind sets CE, CF, CG and CH).
+# BX, qa50 to qa53 the blind sets CE, CF, CG and CH, qa54 to qa57 the blind sets CM, CN, CQ
+# and CR).
 FLOORS = {
     "qa6": (0.85, 0.97),
     "qa7": (0.85, 0.80),
@@ -123,13 +124,17 @@ FLOORS = {
     "qa44": (0.94, 0.97),
     "qa45": (0.92, 0.94),
     "qa46": (0.93, 0.97),
-    "qa47": (0.94, 0.97),
+    "qa47": (0.94, 0.94),
     "qa48": (0.98, 0.97),
     "qa49": (0.98, 0.97),
     "qa50": (0.98, 0.97),
     "qa51": (0.98, 0.97),
     "qa52": (0.96, 0.94),
     "qa53": (0.98, 0.94),
+    "qa54": (0.96, 1.00),
+    "qa55": (0.93, 0.94),
+    "qa56": (0.98, 1.00),
+    "qa57": (0.97, 1.00),
 }
 
 

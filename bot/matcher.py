@@ -458,7 +458,7 @@ class Matcher:
         if len(a.certs) != 1 or a.compare or a.measured or not top.is_comparison:
             return ranked
         own = self._entry_for(top.topic, a.certs[0])
-        at = next((i for i, c in enumerate(ranked) if own is not None and c.entry is own), None)
+        at = next((i for i, c in enumerate(ranked) if c.entry is own), None) if own else None
         if at is None:
             return ranked
         moved = replace(ranked[at], reasons=(*ranked[at].reasons, "the named certificate's own"))

@@ -1158,7 +1158,8 @@ def test_one_certificate_named_gets_its_own_entry_unless_measured_against_anothe
     matcher: Matcher,
 ) -> None:
     assert matcher.ask("全媒体运营师赚得多不多").entry_id == "amo.salary"
-    assert matcher.ask("为啥全媒体运营师工资比互联网营销师低").entry_id == "compare.salary"
+    # Measured against something else, the comparison explains why.
+    assert matcher.ask("为啥全媒体运营师工资比新媒体运营低这么多").entry_id == "compare.salary"
 
 
 def test_being_on_camera_is_a_word_of_the_field(matcher: Matcher) -> None:

@@ -645,6 +645,24 @@ class Matcher:
 
     # --- decisions ----------------------------------------------------------------------------
 
+    def _asked_too(self, a: Analysis, entries: tuple[Entry, ...]) -> list[Entry]:
+        """Entries for the topics the message asks besides the answered one, for the same
+        certificate(s), in the order the message names them."""
+        answered = {e.topic for e in entries}
+        certs = {c for e in entries for c in e.certs}
+        asked = a.formed | a.final_topics
+        found = []
+        for topic in dict.fromkeys([*a.topics, *sorted(a.formed)]):
+            if topic in answered or topic not in asked:
+                continue
+            # Only about the answered certificate(s): "五级跟四级有啥区别", answered for
+            # 互联网营销师 offers nothing comparing the two certificates.
+            near = [e for e in self._entry_topics.get(topic, ()) if set(e.certs) <= certs]
+            if near:
+                # Both answered: the entry comparing them ("有啥区别 工资哪个高").
+                found.append(min(near, key=lambda e: e.is_comparison != (len(certs) > 1)))
+        return found
+
     def _entry_for(self, topic: str, cert: str) -> Entry | None:
         for entry in self._entry_topics.get(topic, ()):
             if entry.certs == (cert,):
@@ -791,9 +809,10 @@ class Matcher:
             # other question.
             note += f"您问的另一点，{a.partly_missing}"
         shown = {e.id for e in entries}
-        related = [self.knowledge.by_id[r] for r in entry.related if r not in shown][
-            :MAX_SUGGESTIONS
-        ]
+        # The message's other questions come first ("分几级 要什么条件", answered on the
+        # conditions, offers the levels), then the entry's own related ones.
+        offered = [*self._asked_too(a, entries), *(self.knowledge.by_id[r] for r in entry.related)]
+        related = [e for e in dict.fromkeys(offered) if e.id not in shown][:MAX_SUGGESTIONS]
         context = Context(
             entry_id=entry.id,
             topic=entry.topic,

@@ -1170,3 +1170,20 @@ def test_being_on_camera_is_a_word_of_the_field(matcher: Matcher) -> None:
 def test_a_job_the_person_has_done_is_story_not_another_title(matcher: Matcher) -> None:
     reply = matcher.ask("干了十年厨师 这种人考互联网营销师还是全媒体运营师好")
     assert reply.kind == "answer" and reply.entry_id.startswith("compare.")
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("互联网营销师分几级 要什么条件", {"ims.levels", "ims.eligibility"}),
+        ("全媒体运营师是干嘛的，工资多少", {"amo.definition", "amo.salary"}),
+        ("互联网营销师和全媒体运营师有啥区别 工资哪个高", {"compare.difference", "compare.salary"}),
+    ],
+)
+def test_a_second_question_in_the_message_is_offered_first(
+    matcher: Matcher, question: str, asked: set[str]
+) -> None:
+    reply = matcher.ask(question)
+    assert reply.entry_id in asked
+    # The other question the person asked is the first thing offered under the answer.
+    assert {reply.entry_id, reply.suggestions[0].id} == asked

@@ -1187,3 +1187,12 @@ def test_a_second_question_in_the_message_is_offered_first(
     assert reply.entry_id in asked
     # The other question the person asked is the first thing offered under the answer.
     assert {reply.entry_id, reply.suggestions[0].id} == asked
+
+
+@pytest.mark.parametrize(
+    "question", ["我自己上网报行不行 还是一定要经过机构", "全媒体运营师可以自己网上报吗"]
+)
+def test_registering_online_by_oneself_asks_how_to_register(
+    matcher: Matcher, question: str
+) -> None:
+    assert matcher.ask(question).entry_id == "both.registration"

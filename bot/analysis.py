@@ -55,6 +55,8 @@ _MEASURED = re.compile(r"^(那|那么|是不是|会不会|能|要)?(比|跟[^，
 _ENDINGS = "吗嘛么呢啊呀吧哦喔啦呗咧不没?？!！。，,. "
 # Longer than this (normalised), a message with several clauses is read as story, then question.
 LONG_MESSAGE = 30
+# The greeting kind of a question asked of the bot itself ("你是谁").
+ABOUT_BOT = "about"
 # How close a misspelt full certificate name must be (互联网销营师 → 互联网营销师).
 FUZZY_NAME_CUTOFF = 80.0
 # At most this many characters left once every known word is taken out: the message has no
@@ -764,6 +766,9 @@ class Analyzer:
         greeting_matches = self._greetings.find(text)
         if greeting_matches and not without_greetings:
             result.greeting = greeting_matches[0].labels[0]
+        if not result.certs and self._syn.about_bot and self._syn.about_bot.search(text):
+            # "你是谁", "你是不是机构的托": asked of the bot, not of the certificates.
+            result.greeting = ABOUT_BOT
 
         if not result.certs:
             hinted = {c for m in self._hints.find(text) for c in m.labels}

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from rapidfuzz import fuzz, process
 
-from .analysis import Analysis, Analyzer
+from .analysis import ABOUT_BOT, Analysis, Analyzer
 from .knowledge import CERTS, Entry, Knowledge
 from .ngram import NgramIndex
 from .textmodel import TextModel
@@ -172,7 +172,7 @@ class Matcher:
         a = self.analyzer.analyze(self._resolve_pronoun(query, context))
         if not a.text:
             return Reply(kind="empty", query=query, context=context)
-        if a.greeting and not a.topics:
+        if a.greeting and (not a.topics or a.greeting == ABOUT_BOT):
             return Reply(kind="greeting", query=query, context=context, greeting=a.greeting)
 
         certs, topics, inherited = self._resolve_followup(a, context)

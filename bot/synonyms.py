@@ -91,6 +91,7 @@ class Synonyms:
     object_verbs: tuple[str, ...] = ()
     claim_check: re.Pattern[str] | None = None
     measured: re.Pattern[str] | None = None  # one thing measured against another (比……高)
+    about_bot: re.Pattern[str] | None = None  # a question about the bot itself (你是谁)
     not_subject: re.Pattern[str] | None = None  # words before a topic that name no subject
     difference_entry: str = ""
     domain_phrases: tuple[str, ...] = ()  # words of the field that are no typo targets
@@ -141,6 +142,7 @@ _SECTIONS: dict[str, str] = {
     "object_verbs": "words",
     "claim_check_pattern": "pattern",
     "measured_pattern": "pattern",
+    "about_bot_pattern": "pattern",
     "not_subject_pattern": "pattern",
     "greetings": "greetings",
     "replacements": "replacements",
@@ -491,6 +493,7 @@ def parse_synonyms(data: Any, name: str, problems: list[str]) -> Synonyms | None
         object_verbs=words("object_verbs"),
         claim_check=pattern("claim_check_pattern"),
         measured=pattern("measured_pattern"),
+        about_bot=pattern("about_bot_pattern"),
         not_subject=pattern("not_subject_pattern"),
         difference_entry=str(difference),
         domain_phrases=words("domain_phrases"),

@@ -8,6 +8,7 @@ import pytest
 
 from bot.cli import main
 from bot.matcher import Context, Matcher
+from bot.render import render_text
 
 
 @pytest.mark.parametrize(
@@ -1196,3 +1197,16 @@ def test_registering_online_by_oneself_asks_how_to_register(
     matcher: Matcher, question: str
 ) -> None:
     assert matcher.ask(question).entry_id == "both.registration"
+
+
+@pytest.mark.parametrize(
+    "question", ["你是谁", "你是不是培训机构的托啊", "你系咪真人嚟㗎", "您是哪个机构的"]
+)
+def test_a_question_about_the_bot_is_told_what_it_is(matcher: Matcher, question: str) -> None:
+    reply = matcher.ask(question)
+    assert reply.kind == "greeting" and reply.greeting == "about"
+    assert "不属于任何培训机构" in render_text(matcher.knowledge, reply)
+
+
+def test_a_certificate_named_is_asked_of_the_certificate_not_the_bot(matcher: Matcher) -> None:
+    assert matcher.ask("你是学生吗 互联网营销师能考吗").entry_id == "ims.eligibility"

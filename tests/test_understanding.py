@@ -1210,3 +1210,10 @@ def test_a_question_about_the_bot_is_told_what_it_is(matcher: Matcher, question:
 
 def test_a_certificate_named_is_asked_of_the_certificate_not_the_bot(matcher: Matcher) -> None:
     assert matcher.ask("你是学生吗 互联网营销师能考吗").entry_id == "ims.eligibility"
+
+
+def test_taking_the_exam_skipping_levels_asks_about_skipping(matcher: Matcher) -> None:
+    context = matcher.ask("全媒体运营师有几个等级").context
+    assert matcher.ask("互联网营销师能跳着考吗").entry_id == "ims.skip_level"
+    # Only 互联网营销师's skipping is in the articles.
+    assert matcher.ask("能跨着报吗", context).entry_id is None

@@ -109,6 +109,7 @@ class Analysis:
     background: frozenset[str] = frozenset()  # topics only in clauses that tell, not ask
     unknown: float = 0.0  # share of the message's characters in no pair the knowledge uses
     asked: str = ""  # the part that asks (all of a short message); the story is left out
+    sought: str = ""  # the asked part and, in a short message, what the person says they want
     opens: bool = False  # begins with a follow-up word ("那当时……"): it goes on from the last turn
     formed: frozenset[str] = frozenset()  # topics asked in a question form ("有几个级别")
     role_subject: frozenset[str] = frozenset()  # jobs the question is asked of ("选品员工资多少")
@@ -327,6 +328,14 @@ class Analyzer:
         if len(text) <= LONG_MESSAGE or len(clauses) <= 2:
             return sep.join(c.text for c in clauses) if sep else text
         return sep.join(c.text for c in clauses[-2:])
+
+    def _sought(self, clauses: list[Clause]) -> str:
+        """A short message's question and what the person says they want before it, not who
+        they are nor what follows it: "全媒体运营师想直接考高级，要满足什么条件" seeks 高级's
+        conditions; "我是高级工，……要什么条件" and "……有要求吗，我怕自己太老" do not."""
+        last = max((i for i, c in enumerate(clauses) if c.asks), default=len(clauses) - 1)
+        kept = clauses[: last + 1]
+        return "".join(c.text for c in kept if c.asks or not self._background.find(c.text))
 
     def _qualified(self, text: str, m: Match) -> bool:
         """A short certificate name with a trade right before it (保险营销员)."""
@@ -631,6 +640,7 @@ class Analyzer:
 
         clauses = self._clauses(raw)
         asked = result.asked = self._asking_part(clauses, text)
+        result.sought = asked if len(text) > LONG_MESSAGE else self._sought(clauses)
         worded = {t for m in topic_matches for t in m.labels}
         criteria = {
             t

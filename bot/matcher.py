@@ -296,7 +296,7 @@ class Matcher:
                 (
                     gap.note
                     for gap in entry.lacks
-                    if any(w in a.asked for w in gap.words)
+                    if any(w in a.sought for w in gap.words)
                     and not any(w in a.text for w in gap.unless)
                 ),
                 "",

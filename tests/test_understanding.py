@@ -1217,3 +1217,12 @@ def test_taking_the_exam_skipping_levels_asks_about_skipping(matcher: Matcher) -
     assert matcher.ask("互联网营销师能跳着考吗").entry_id == "ims.skip_level"
     # Only 互联网营销师's skipping is in the articles.
     assert matcher.ask("能跨着报吗", context).entry_id is None
+
+
+def test_a_level_the_person_wants_is_part_of_what_they_ask(matcher: Matcher) -> None:
+    # The conditions of 全媒体运营师's 高级 are not in the articles; said so.
+    wanted = matcher.ask("全媒体运营师想直接考高级 要满足什么条件")
+    assert wanted.entry_id is None and "高级" in wanted.note
+    # A level that is who the person is, or a worry after the question, is not asked.
+    assert matcher.ask("我是高级工 全媒体运营师要什么条件").entry_id == "amo.eligibility"
+    assert matcher.ask("做营销师对年龄学历有要求吗 我怕自己太老").entry_id == "ims.eligibility"

@@ -1226,3 +1226,10 @@ def test_a_level_the_person_wants_is_part_of_what_they_ask(matcher: Matcher) -> 
     # A level that is who the person is, or a worry after the question, is not asked.
     assert matcher.ask("我是高级工 全媒体运营师要什么条件").entry_id == "amo.eligibility"
     assert matcher.ask("做营销师对年龄学历有要求吗 我怕自己太老").entry_id == "ims.eligibility"
+
+
+def test_which_professional_title_level_one_brings_is_not_in_the_articles(matcher: Matcher) -> None:
+    graded = matcher.ask("互联网营销师一级能评副高还是正高")
+    assert graded.entry_id is None and "职称待遇" in graded.note
+    # Whether it brings a title at all, the articles do say.
+    assert matcher.ask("互联网营销师考到一级能评职称吗").entry_id == "ims.levels"

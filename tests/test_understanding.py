@@ -1233,3 +1233,8 @@ def test_which_professional_title_level_one_brings_is_not_in_the_articles(matche
     assert graded.entry_id is None and "职称待遇" in graded.note
     # Whether it brings a title at all, the articles do say.
     assert matcher.ask("互联网营销师考到一级能评职称吗").entry_id == "ims.levels"
+
+
+def test_registering_at_the_local_labour_bureau_is_about_registration(matcher: Matcher) -> None:
+    # 人社局 is a word of the field: the question passes the gate with no certificate named.
+    assert matcher.ask("我能不能自己去人社局报 不想给中介钱").entry_id == "both.registration"

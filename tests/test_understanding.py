@@ -1238,3 +1238,16 @@ def test_which_professional_title_level_one_brings_is_not_in_the_articles(matche
 def test_registering_at_the_local_labour_bureau_is_about_registration(matcher: Matcher) -> None:
     # 人社局 is a word of the field: the question passes the gate with no certificate named.
     assert matcher.ask("我能不能自己去人社局报 不想给中介钱").entry_id == "both.registration"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["全媒体运营师的国家职业技能标准是哪年发布的", "全媒体运营师的职业标准是哪个单位定的"],
+)
+def test_the_all_media_operators_standard_is_not_in_the_articles(
+    matcher: Matcher, question: str
+) -> None:
+    reply = matcher.ask(question)
+    assert reply.entry_id is None and "互联网营销师" in reply.note
+    # 互联网营销师's standard is.
+    assert matcher.ask("互联网营销师的国家职业技能标准是哪年发布的").entry_id == "ims.standard"

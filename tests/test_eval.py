@@ -81,7 +81,7 @@ OTHER_SETS = [p for p in tuned_sets() if p != DEFAULT_FILE]
 # and qa33 the blind sets AO and AP, qa34 to qa39 the blind sets AW, AX, BA, BB, BE and BF, qa40
 # to qa43 the blind sets BI, BJ, BM and BN, qa44 to qa49 the blind sets BQ, BR, BU, BV, BW and
 # BX, qa50 to qa53 the blind sets CE, CF, CG and CH, qa54 to qa57 the blind sets CM, CN, CQ
-# and CR, qa58 and qa59 the blind sets CW and CX).
+# and CR, qa58 and qa59 the blind sets CW and CX, qa60 and qa61 the blind sets DA and DB).
 FLOORS = {
     "qa6": (0.85, 0.97),
     "qa7": (0.85, 0.80),
@@ -135,8 +135,10 @@ FLOORS = {
     "qa55": (0.93, 0.94),
     "qa56": (0.98, 1.00),
     "qa57": (0.97, 1.00),
-    "qa58": (0.96, 0.97),
+    "qa58": (0.94, 0.97),
     "qa59": (0.98, 1.00),
+    "qa60": (0.98, 0.97),
+    "qa61": (0.98, 0.97),
 }
 
 

@@ -647,7 +647,7 @@ class Matcher:
 
     def _asked_too(self, a: Analysis, entries: tuple[Entry, ...]) -> list[Entry]:
         """Entries for the topics the message asks besides the answered one, for the same
-        certificate(s), in the order the message names them."""
+        certificate(s): the topics it names, then those only its question forms ask."""
         answered = {e.topic for e in entries}
         certs = {c for e in entries for c in e.certs}
         asked = a.formed | a.final_topics

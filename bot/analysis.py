@@ -55,6 +55,10 @@ _MEASURED = re.compile(r"^(那|那么|是不是|会不会|能|要)?(比|跟[^，
 _ENDINGS = "吗嘛么呢啊呀吧哦喔啦呗咧不没?？!！。，,. "
 # Longer than this (normalised), a message with several clauses is read as story, then question.
 LONG_MESSAGE = 30
+# A stretch with no punctuation longer than this is a voice-typed run-on: it is broken into
+# clauses before its spoken breaks (然后, 但是), each piece at least RUN_ON_PIECE characters.
+RUN_ON = 24
+RUN_ON_PIECE = 4
 # The greeting kind of a question asked of the bot itself ("你是谁").
 ABOUT_BOT = "about"
 # How close a misspelt full certificate name must be (互联网销营师 → 互联网营销师).
@@ -93,6 +97,9 @@ class Analysis:
     greeting: str | None = None
     out_of_scope: str | None = None
     other_title: str | None = None
+    title_joined: bool = (
+        False  # the other title is weighed against ours ("营销师跟电子商务师哪个好")
+    )
     core: str = ""
     tokens: str = ""
     final_topics: frozenset[str] = frozenset()  # topics of the last clause that has any
@@ -111,6 +118,7 @@ class Analysis:
     asked: str = ""  # the part that asks (all of a short message); the story is left out
     sought: str = ""  # the asked part and, in a short message, what the person says they want
     opens: bool = False  # begins with a follow-up word ("那当时……"): it goes on from the last turn
+    points_back: bool = False  # the asked part points at the certificate discussed ("那它……")
     formed: frozenset[str] = frozenset()  # topics asked in a question form ("有几个级别")
     role_subject: frozenset[str] = frozenset()  # jobs the question is asked of ("选品员工资多少")
     partly_missing: str = ""  # of two questions, what the articles lack for one ("要学多久")
@@ -194,9 +202,14 @@ class Analyzer:
         # one is no typo target, or "能考那个营销师吗" would become "能考哪个……".
         targets = {w for w in vocabulary if not any(q in w for q in syn.typo_exempt)}
         shorts = [*syn.domain_words, *syn.typo_words]
-        self._typos = TypoCorrector(targets, shorts, corpus)
+        # Question forms only: a topic's asks that are neither its words nor words of the field.
+        words = {w for t in syn.topics.values() for w in t.words} | set(syn.domain_words)
+        forms = {w for t in syn.topics.values() for w in t.asks} - words
+        self._typos = TypoCorrector(targets, shorts, corpus, forms)
         self._domain = Lexicon((w, "domain") for w in (*syn.domain_words, *syn.domain_phrases))
         self._pointers = Lexicon((w, "pointer") for w in syn.domain_phrases)
+        self._points_back = Lexicon((w, "back") for w in syn.pointer_words)
+        self._breaks = Lexicon((w, "break") for w in syn.spoken_breaks)
         self._hints = Lexicon((w, c) for c, words in syn.cert_hints.items() for w in words)
         # Latin-letter pinyin typed for a word (tiaojian → 条件, yingxiaoshi → 营销师).
         self._pinyin_words: dict[str, str] = {}
@@ -288,6 +301,7 @@ class Analyzer:
             pieces.append((quote.group(0), True))
             at = quote.end()
         pieces.extend((m.group(0), False) for m in _CLAUSE.finditer(raw[at:]))
+        pieces = [(p, quoted) for piece, quoted in pieces for p in self._run_on(piece, quoted)]
         for piece, quoted in pieces:
             text = self.reading(piece)
             if not text:
@@ -306,6 +320,16 @@ class Analyzer:
             )
             out.append(Clause(piece, text, asks))
         return out
+
+    def _run_on(self, piece: str, quoted: bool) -> list[str]:
+        """A long stretch with no punctuation, broken before its spoken breaks (然后, 但是)."""
+        if quoted or len(piece) <= RUN_ON:
+            return [piece]
+        cuts = [0]
+        for m in self._breaks.find(piece):
+            if m.start - cuts[-1] >= RUN_ON_PIECE and len(piece) - m.start >= RUN_ON_PIECE:
+                cuts.append(m.start)
+        return [piece[a:b] for a, b in zip(cuts, [*cuts[1:], len(piece)], strict=True)]
 
     def _asking_part(self, clauses: list[Clause], text: str, sep: str = "") -> str:
         """The part of a message that asks: all of a short one; in a long one, the clauses that
@@ -718,12 +742,16 @@ class Analyzer:
         # A job the question is asked of is whom it is about, not its topic ("选品员工资多少").
         topics = {t: n for t, n in topics.items() if t not in result.role_subject}
         result.topics = topics
-        # "搞这个培训" says what "搞培训" does.
+        # "搞这个培训" says what "搞培训" does. What the person says they want before a short
+        # question counts too ("想自己开个培训机构 门槛高不高").
         plain = _DEMONSTRATIVE.sub("", asked)
+        sought = result.sought
         for shift in self._syn.shifts:
             # "营销师培训以后会火吗": with 培训 in what it asks, the outlook asked is the
             # training market's (培训 in the story before the question does not count).
-            if shift.source in topics and any(w in asked or w in plain for w in shift.when):
+            if shift.source in topics and any(
+                w in asked or w in plain or w in sought for w in shift.when
+            ):
 
                 def moved(keys: frozenset[str], shift: Shift = shift) -> frozenset[str]:
                     return frozenset(shift.target if k == shift.source else k for k in keys)
@@ -739,6 +767,7 @@ class Analyzer:
         result.followup = bool(self._followup.find(text))
         opening = self._followup.find(text[:MAX_SUBJECT])
         result.opens = bool(opening) and opening[0].start == 0
+        result.points_back = bool(self._points_back.find(result.asked))
 
         # What the certificate is likened to ("跟考CPA那样难吗") is not asked about.
         # Searched clause by clause: "哪些机构在做培训 是正规学校吗" asks who runs the classes,
@@ -770,7 +799,7 @@ class Analyzer:
         if result.other_title and certs and self._joined(text, result.other_title):
             # "电商师和营销师是一个东西吗", "数据分析师证和全媒体运营师证哪个含金量高": the other
             # title is compared with ours, so it is asked about too.
-            result.compare = True
+            result.compare = result.title_joined = True
 
         without_greetings = self._fillers.remove(self._greetings.remove(text))
         greeting_matches = self._greetings.find(text)

@@ -694,6 +694,10 @@ class Matcher:
             # "那当时一共发布了几个新职业" after a 全媒体运营师 answer goes on about it, when
             # the articles have that certificate's own entry on what it asks.
             certs, inherited = context.certs, True
+        elif not certs and len(context.certs) == 1 and not a.compare and a.points_back:
+            # "那它能跨级考吗" after a 全媒体运营师 answer is asked of it, even where the
+            # articles tell that only of the other certificate (the reply then says so).
+            certs, inherited = context.certs, True
         elif not certs and context.certs and not a.compare and a.elliptical and not a.remark:
             # A question with no subject of its own ("要多少钱") continues the certificate being
             # discussed; one with its own ("我普通话不好能干直播吗") stands on its own.
@@ -763,6 +767,9 @@ class Matcher:
         # A level named ("考三级还得有教师资格证吗", "有教资没有电子商务师证，三级要两个都有吗")
         # makes the title a requirement asked about.
         syn = self.knowledge.synonyms
+        if a.title_joined:
+            # "互联网营销师跟电子商务师哪个证更好考": weighed against ours, it is no requirement.
+            return False
         # (A level the requirements narrow is no topic of its own: look for its words.)
         level = "levels" in a.topics or any(w in a.text for w in syn.topics["levels"].words)
         # So does a phrase pointing at a certificate of ours ("考这个证要不要先有教师资格证",

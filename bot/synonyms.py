@@ -116,6 +116,8 @@ class Synonyms:
     compare_pattern: re.Pattern[str] | None = None
     roles_topic: str = ""  # the topic covering every role, asked when several roles are
     other_cert_words: tuple[str, ...] = ()  # "那另一个证呢": the certificate not being discussed
+    pointer_words: tuple[str, ...] = ()  # "那它能跨级考吗": the certificate being discussed
+    spoken_breaks: tuple[str, ...] = ()  # where a voice-typed run-on would have a comma (然后)
 
 
 # Section name -> kind. Kinds: words (a list of strings), pattern (one regex), id (an entry id).
@@ -152,6 +154,8 @@ _SECTIONS: dict[str, str] = {
     "compare_pattern": "pattern",
     "roles_topic": "topic",
     "other_cert_words": "words",
+    "pointer_words": "words",
+    "spoken_breaks": "words",
     "domain_words": "words",
     "domain_phrases": "words",
     "domain_pattern": "pattern",
@@ -473,6 +477,8 @@ def parse_synonyms(data: Any, name: str, problems: list[str]) -> Synonyms | None
         compare_pattern=pattern("compare_pattern"),
         roles_topic=roles_topic,
         other_cert_words=words("other_cert_words"),
+        pointer_words=words("pointer_words"),
+        spoken_breaks=words("spoken_breaks"),
         domain_words=words("domain_words"),
         out_of_scope=_out_of_scope(r, data.get("out_of_scope") or [], at("out_of_scope")),
         own_titles=words("own_titles"),

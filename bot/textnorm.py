@@ -210,10 +210,18 @@ class TypoCorrector:
     though it sounds like 工种). Two-character words are everyday words too (北京 sounds like
     背景, 司机 like 四级), so they are corrected only towards ``short_words``, only on an exact
     reading and only when one of the two characters is already right (四及 → 四级, 大砖 → 大专);
-    longer words also match on fuzzy pinyin.
+    longer words also match on fuzzy pinyin. A question form (``forms``: 花多少, 值不值) is an
+    everyday phrase whose first character often ends the word before it (电话多少, 一直不知道,
+    17岁能考): it is corrected only when that character is as typed (靠普吗 → 靠谱吗).
     """
 
-    def __init__(self, words: Iterable[str], short_words: Iterable[str], corpus: str) -> None:
+    def __init__(
+        self,
+        words: Iterable[str],
+        short_words: Iterable[str],
+        corpus: str,
+        forms: Iterable[str] = (),
+    ) -> None:
         index: dict[tuple[str, ...], str] = {}
         long_words = {w for w in words if 3 <= len(w) <= MAX_TYPO_WORD}
         shorts = {w for w in short_words if len(w) == 2}
@@ -232,6 +240,7 @@ class TypoCorrector:
         self._readings = {w: self._key(w, syllable) for w in index.values()}
         self._short_index = short_index
         self._words = long_words | shorts
+        self._forms = frozenset(forms)
         self._corpus = corpus
         self._lengths = sorted({len(k) for k in (*index, *short_index)}, reverse=True)
 
@@ -263,7 +272,10 @@ class TypoCorrector:
                     word = self._short_word(span, tuple(exact[i : i + 2]))  # type: ignore[arg-type]
                 else:
                     word = self._index.get(tuple(fuzzy[i : i + length]))  # type: ignore[arg-type]
-                    if word is not None and not self._slip(span, word, exact[i : i + length]):
+                    if word is not None and (
+                        not self._slip(span, word, exact[i : i + length])
+                        or (word in self._forms and span[0] != word[0])
+                    ):
                         word = None
                 if word is not None and span not in self._corpus:
                     out.append(word)

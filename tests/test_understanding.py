@@ -1251,3 +1251,73 @@ def test_the_all_media_operators_standard_is_not_in_the_articles(
     assert reply.entry_id is None and "互联网营销师" in reply.note
     # 互联网营销师's standard is.
     assert matcher.ask("互联网营销师的国家职业技能标准是哪年发布的").entry_id == "ims.standard"
+
+
+def test_asking_how_the_two_are_not_alike_asks_the_difference(matcher: Matcher) -> None:
+    # 不一样 likens nothing: the schooling told before it does not make it an eligibility question.
+    question = "我表妹刚大专毕业 想考个证 全媒体运营师和互联网营销师有什么不一样"
+    assert matcher.ask(question).entry_id == "compare.difference"
+
+
+def test_a_title_weighed_against_ours_is_asked_about_not_required(matcher: Matcher) -> None:
+    weighed = matcher.ask("互联网营销师和电子商务师哪个证好考")
+    assert weighed.entry_id is None and "asks about 电子商务师" in weighed.reasons
+    # As a certificate one may need first, the articles do speak of it.
+    assert matcher.ask("考互联网营销师三级要先有电子商务师证吗").entry_id == "ims.eligibility"
+
+
+def test_how_it_is_officially_defined_asks_what_it_is(matcher: Matcher) -> None:
+    assert matcher.ask("全媒体运营师官方是怎么定义的").entry_id == "amo.definition"
+
+
+def test_a_phone_number_is_not_in_the_articles(matcher: Matcher) -> None:
+    reply = matcher.ask("广电总局那个中心的电话多少 我打过去问问")
+    assert reply.entry_id is None and "联系方式" in reply.note
+
+
+def test_a_place_before_an_event_is_no_other_subject(matcher: Matcher) -> None:
+    assert matcher.ask("大陆的双减跟职业教育有啥关系").entry_id == "event.shuangjian"
+    assert matcher.ask("国内的会计工资多少").entry_id is None
+
+
+def test_a_question_form_is_not_forced_onto_the_word_before_it(matcher: Matcher) -> None:
+    read = matcher.analyzer.reading
+    # 17岁 is not "17谁", 电话 is not "电花", 一直 is not "一值".
+    assert read("我17岁能考吗") == "我17岁能考吗"
+    assert read("人社部电话多少") == "人社部电话多少"
+    assert read("我一直不知道值不值") == "我一直不知道值不值"
+    # A slip inside the form is still corrected.
+    assert read("那家公司靠普吗") == "那家公司靠谱吗"
+
+
+def test_it_points_back_at_the_certificate_being_discussed(matcher: Matcher) -> None:
+    context = matcher.ask("全媒体运营师分几级").context
+    reply = matcher.ask("那它能跨级考吗 比如直接考高级", context)
+    # Skipping levels is told only of 互联网营销师: said so, not answered as if asked of it.
+    assert reply.entry_id is None and "全媒体运营师" in reply.note
+
+
+def test_the_threshold_of_a_training_school_one_wants_to_open(matcher: Matcher) -> None:
+    question = "打算自己办个互联网营销师的培训机构 门槛高不高 得投多少钱"
+    assert matcher.ask(question).entry_id == "training.barrier"
+    # Working at one is who the person is: the exam's requirements are asked.
+    assert matcher.ask("我在培训机构上班 想考全媒体运营师 门槛高吗").entry_id == "amo.eligibility"
+
+
+def test_which_occupations_came_out_with_it_is_not_in_the_articles(matcher: Matcher) -> None:
+    which = matcher.ask("互联网营销师是跟哪些职业一起发布的")
+    assert which.entry_id is None and "9个新职业" in which.note
+    assert matcher.ask("互联网营销师是跟其他新职业一起发布的吗").entry_id == "ims.origin"
+
+
+def test_a_pass_guarantee_is_a_word_of_the_field(matcher: Matcher) -> None:
+    assert matcher.ask("网上有人收三千包过 这价格正常吗").entry_id is not None
+
+
+def test_a_voice_typed_run_on_is_read_clause_by_clause(matcher: Matcher) -> None:
+    # No punctuation: the story (很有前途) and the question (有啥区别) are told apart at 然后/可是.
+    question = (
+        "我同事说考那个全媒体运营师的证很有前途然后我也想去考"
+        "可是我搞不清它跟互联网营销师有啥区别你帮我说说"
+    )
+    assert matcher.ask(question).entry_id == "compare.difference"

@@ -81,7 +81,8 @@ OTHER_SETS = [p for p in tuned_sets() if p != DEFAULT_FILE]
 # and qa33 the blind sets AO and AP, qa34 to qa39 the blind sets AW, AX, BA, BB, BE and BF, qa40
 # to qa43 the blind sets BI, BJ, BM and BN, qa44 to qa49 the blind sets BQ, BR, BU, BV, BW and
 # BX, qa50 to qa53 the blind sets CE, CF, CG and CH, qa54 to qa57 the blind sets CM, CN, CQ
-# and CR, qa58 and qa59 the blind sets CW and CX, qa60 and qa61 the blind sets DA and DB).
+# and CR, qa58 and qa59 the blind sets CW and CX, qa60 and qa61 the blind sets DA and DB, qa62
+# and qa63 the blind sets DG and DH).
 FLOORS = {
     "qa6": (0.85, 0.97),
     "qa7": (0.85, 0.80),
@@ -127,7 +128,7 @@ FLOORS = {
     "qa47": (0.94, 0.94),
     "qa48": (0.98, 0.97),
     "qa49": (0.98, 0.97),
-    "qa50": (0.98, 0.97),
+    "qa50": (0.97, 0.97),
     "qa51": (0.98, 0.97),
     "qa52": (0.96, 0.94),
     "qa53": (0.98, 0.94),
@@ -139,6 +140,8 @@ FLOORS = {
     "qa59": (0.98, 1.00),
     "qa60": (0.98, 0.97),
     "qa61": (0.98, 0.97),
+    "qa62": (0.96, 1.00),
+    "qa63": (1.00, 0.97),
 }
 
 

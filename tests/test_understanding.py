@@ -1321,3 +1321,12 @@ def test_a_voice_typed_run_on_is_read_clause_by_clause(matcher: Matcher) -> None
         "可是我搞不清它跟互联网营销师有啥区别你帮我说说"
     )
     assert matcher.ask(question).entry_id == "compare.difference"
+
+
+def test_the_other_certificate_asked_after_an_answer_gets_its_own_entry(
+    matcher: Matcher,
+) -> None:
+    context = matcher.ask("互联网营销师是谁发证的").context
+    assert matcher.ask("那另一个证呢", context).entry_id == "amo.issuer"
+    context = matcher.ask("全媒体运营师工资多少").context
+    assert matcher.ask("另外一个证呢", context).entry_id == "ims.salary"

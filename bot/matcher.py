@@ -222,7 +222,13 @@ class Matcher:
                 and set(topics) <= {context.topic}
                 and (not a.certs or not a.topics.keys() & topics.keys())
             )
-            read = self._text_input(a, context, goes_on)
+            # The certificate carried over is read with the message, where it has an entry on
+            # what is asked (where it has none, its name would only pull towards another topic:
+            # "多少钱" after a 全媒体运营师 answer is no question about its pay).
+            carried = (
+                certs if inherited and all(self._entry_for(t, certs[0]) for t in topics) else ()
+            )
+            read = self._text_input(a, context, goes_on, carried)
             candidates = self.candidate_features(read, a, certs, topics, ranked)
             ranked = self._own_before_comparison(self._rerank(ranked, candidates), a)
             unit = self._unit(ranked, certs)
@@ -311,12 +317,19 @@ class Matcher:
             query, nearest, note, asked, ("a specific the articles lack",), features
         )
 
-    def _text_input(self, a: Analysis, context: Context, goes_on: bool) -> str:
+    def _text_input(
+        self, a: Analysis, context: Context, goes_on: bool, inherited: tuple[str, ...] = ()
+    ) -> str:
         """What the text model reads: the message as the analysis read it; a follow-up that
         goes on with the last answer's topic ("那三级呢") after the question it goes on from, as
-        the person meant it."""
+        the person meant it; one that takes its certificate from the conversation ("在校生能报
+        吗" after a 全媒体运营师 answer) with that certificate's name before it."""
         before = self.knowledge.by_id.get(context.entry_id or "") if goes_on else None
-        return a.text if before is None else self.analyzer.reading(before.question) + a.text
+        if before is not None:
+            return self.analyzer.reading(before.question) + a.text
+        if len(inherited) == 1:
+            return CERTS[inherited[0]] + a.text
+        return a.text
 
     def _unit(self, ranked: list[Candidate], certs: tuple[str, ...]) -> list[Candidate]:
         """The candidates the answer is made of: the first, and with no one certificate asked
@@ -698,9 +711,16 @@ class Matcher:
             # "那它能跨级考吗" after a 全媒体运营师 answer is asked of it, even where the
             # articles tell that only of the other certificate (the reply then says so).
             certs, inherited = context.certs, True
-        elif not certs and context.certs and not a.compare and a.elliptical and not a.remark:
-            # A question with no subject of its own ("要多少钱") continues the certificate being
-            # discussed; one with its own ("我普通话不好能干直播吗") stands on its own.
+        elif (
+            not certs
+            and context.certs
+            and not a.compare
+            and (a.elliptical or (a.topical and len(context.certs) == 1))
+            and not a.remark
+        ):
+            # A question with no subject of its own ("要多少钱", "可以跳级考吗") continues the
+            # certificate being discussed; one with its own ("我普通话不好能干直播吗") stands
+            # on its own.
             certs, inherited = context.certs, True
         elif a.compare and len(certs) == 1 and context.certs and certs != context.certs:
             # "为啥比互联网营销师低这么多" after a 全媒体运营师 answer compares the two.

@@ -1330,3 +1330,16 @@ def test_the_other_certificate_asked_after_an_answer_gets_its_own_entry(
     assert matcher.ask("那另一个证呢", context).entry_id == "amo.issuer"
     context = matcher.ask("全媒体运营师工资多少").context
     assert matcher.ask("另外一个证呢", context).entry_id == "ims.salary"
+
+
+def test_a_short_question_on_a_topic_goes_on_with_the_certificate_discussed(
+    matcher: Matcher,
+) -> None:
+    context = matcher.ask("全媒体运营师总共分几个等级").context
+    # Skipping levels is told only of 互联网营销师: said so for 全媒体运营师.
+    skipped = matcher.ask("可以跳级考吗", context)
+    assert skipped.entry_id is None and "全媒体运营师" in skipped.note
+    context = matcher.ask("全媒体运营师主要干啥").context
+    assert matcher.ask("我还没毕业 在校生能报吗", context).entry_id == "amo.eligibility"
+    # A subject of its own (live selling) still stands on its own.
+    assert matcher.ask("我普通话不咋标准能干直播不", context).entry_id == "ims.job.live_seller"

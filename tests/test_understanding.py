@@ -1343,3 +1343,9 @@ def test_a_short_question_on_a_topic_goes_on_with_the_certificate_discussed(
     assert matcher.ask("我还没毕业 在校生能报吗", context).entry_id == "amo.eligibility"
     # A subject of its own (live selling) still stands on its own.
     assert matcher.ask("我普通话不咋标准能干直播不", context).entry_id == "ims.job.live_seller"
+
+
+def test_a_certificate_typed_as_zheng_still_passes_the_gate(matcher: Matcher) -> None:
+    assert matcher.ask("想考个正 大概多少钱").entry_id == "ims.price"
+    # 正式, 正规, 正经 are words of their own.
+    assert matcher.ask("想找个正经工作 大概多少钱一个月").entry_id is None

@@ -97,9 +97,7 @@ class Analysis:
     greeting: str | None = None
     out_of_scope: str | None = None
     other_title: str | None = None
-    title_joined: bool = (
-        False  # the other title is weighed against ours ("营销师跟电子商务师哪个好")
-    )
+    title_joined: bool = False  # that title weighed against ours ("营销师跟电子商务师哪个好")
     core: str = ""
     tokens: str = ""
     final_topics: frozenset[str] = frozenset()  # topics of the last clause that has any

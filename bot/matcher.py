@@ -755,9 +755,11 @@ class Matcher:
         """An entry chosen without scoring: a bare certificate name, or a follow-up's topic."""
         if (len(a.certs) > 1 or a.compare) and not topics and len(a.core) <= SHORT_COMPARISON:
             return self.knowledge.by_id.get(self.knowledge.synonyms.difference_entry)
-        # "那另一个证呢": the other certificate, as if named.
+        # "那另一个证呢": the other certificate, as if named (its words make no longer a core).
         switched = inherited and not a.certs and certs != context.certs
-        if not (a.certs or switched) or a.topics or (len(a.core) > SHORT_FOLLOWUP and a.certs):
+        if not (a.certs or switched) or a.topics:
+            return None
+        if a.certs and len(a.core) > SHORT_FOLLOWUP:
             return None
         if topics and context.topic in topics and len(certs) == 1:
             return self._entry_for(context.topic, certs[0]) or self._topic_any(context.topic)

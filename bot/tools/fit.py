@@ -111,9 +111,12 @@ def best_threshold(bias: float, weights: dict[str, float], data: Labelled) -> fl
         for i in range(len(scores))
     ]
     top = max(smoothed)
-    # Among thresholds within a hair of the best, the highest: the bot would rather stay quiet
-    # than guess when the labelled questions cannot tell them apart.
-    return max(t for t, score in zip(THRESHOLDS, smoothed, strict=True) if score >= top - TOLERANCE)
+    # Thresholds within a hair of the best trade answers for declines almost one for one: the
+    # labelled questions cannot tell them apart. The middle of them is taken (the upper one of
+    # two middles: the bot would rather stay quiet than guess), so a refit on a few more
+    # questions does not swing to either end of the plateau.
+    near = [t for t, score in zip(THRESHOLDS, smoothed, strict=True) if score >= top - TOLERANCE]
+    return near[len(near) // 2]
 
 
 def _merge(parts: list[Labelled]) -> Labelled:

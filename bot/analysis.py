@@ -674,7 +674,8 @@ class Analyzer:
             # "考全媒体运营师还是互联网营销师哪个以后工资能高一点": the topic named after 哪个 is
             # what the choice is asked on; a topic only a pattern found (the choice) yields.
             topics = {t: n for t, n in topics.items() if t in worded or t in criteria}
-        focus_key = self._focus(asked, len(certs), topics)
+        # Searched clause by clause: "是不是就是卖货 还有别的岗位没" asks more than what it is.
+        focus_key = self._focus(self._asking_part(clauses, text, "\n"), len(certs), topics)
         if focus_key:
             # "互联网营销师就是带货主播吗": the form asks what the certificate is; what it is
             # likened to only informs.

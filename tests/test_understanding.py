@@ -1349,3 +1349,39 @@ def test_a_certificate_typed_as_zheng_still_passes_the_gate(matcher: Matcher) ->
     assert matcher.ask("想考个正 大概多少钱").entry_id == "ims.price"
     # 正式, 正规, 正经 are words of their own.
     assert matcher.ask("想找个正经工作 大概多少钱一个月").entry_id is None
+
+
+def test_what_it_is_likened_to_yields_to_a_further_question(matcher: Matcher) -> None:
+    # "是不是就是卖货" alone asks what it is; a clause after it asks for more.
+    reply = matcher.ask("互联网营销师是不是就是卖货 还有别的岗位没")
+    assert reply.entry_id == "ims.duties", reply.reasons
+    assert matcher.ask("互联网营销师是不是就是卖货的").entry_id == "ims.definition"
+
+
+def test_which_kinds_of_work_it_divides_into_asks_its_jobs(matcher: Matcher) -> None:
+    context = matcher.ask("互联网营销师到底是干啥的").context
+    reply = matcher.ask("那它下面都分哪几种活儿", context)
+    assert reply.entry_id == "ims.duties", reply.reasons
+
+
+def test_a_sum_asked_to_be_paid_is_about_the_price(matcher: Matcher) -> None:
+    reply = matcher.ask("孙女说考最低那个级别要两千多块 是不是被骗了")
+    assert reply.entry_id == "ims.price", reply.reasons
+    # A sum earned is no price.
+    assert matcher.ask("互联网营销师一个月能拿两千多块吗").entry_id == "ims.salary"
+    # Asking how to get one's money back is still a dispute the articles do not cover.
+    assert matcher.ask("交了两千多块报互联网营销师 被骗了怎么退钱").kind == "fallback"
+
+
+def test_which_schools_profit_most_asks_who_gains_not_which_to_pick(matcher: Matcher) -> None:
+    reply = matcher.ask("互联网营销师培训要是火了 哪些机构最能赚到钱")
+    assert reply.entry_id == "training.outlook", reply.reasons
+    assert matcher.ask("互联网营销师培训哪些机构最靠谱").kind == "fallback"
+
+
+def test_the_revenue_someone_aimed_at_is_in_the_articles_his_income_is_not(
+    matcher: Matcher,
+) -> None:
+    context = matcher.ask("罗永浩那个直播培训班是怎么回事").context
+    assert matcher.ask("他说要赚多少来着", context).entry_id == "people.luoyonghao"
+    assert matcher.ask("罗永浩现在赚了多少钱").kind == "fallback"

@@ -10,6 +10,7 @@ guesses and says honestly that the question is not in its knowledge.
 from __future__ import annotations
 
 import heapq
+import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
@@ -44,6 +45,10 @@ CANDIDATES = 60  # entries scored in full after the bigram prefilter
 NGRAM_WEIGHT = 18.0  # cosine (0..1) of the message's n-grams to all of an entry's phrasings
 BACKGROUND = 0.5  # a topic only in the story around a question ("我是大三学生……区别") counts less
 RERANKED = 3  # the re-ranker reorders this many of the first candidates
+# "那薇娅呢": what is left of an elliptical follow-up once its opening words go, and words that
+# speak of the person asking (那我呢), not of someone else.
+_OPENING = re.compile(r"^(那么|那|还有|另外|然后)")
+_FIRST_PERSON = re.compile(r"[我你咱俺您]|自己|本人")
 
 ReplyKind = Literal["answer", "both", "fallback", "greeting", "empty"]
 
@@ -194,6 +199,17 @@ class Matcher:
                 asked = max(topics, key=topics.__getitem__)
                 context = Context(topic=asked)
             return self._fallback(query, guesses, "", context, ("no word of the certificates",))
+        stranger = self._stranger(a, context) if continues else ""
+        if stranger:
+            # "那薇娅呢" after an answer about 李佳琦: someone else in that place, whom the
+            # articles never name. Answering about 李佳琦 again would pass him off as her.
+            return self._fallback(
+                query,
+                [],
+                f"两篇资料没有讲到{stranger}。",
+                context,
+                ("names what the articles do not",),
+            )
         if not (topics or certs or inherited or continues) and a.elliptical:
             # One word of the field and nothing else ("证书"): nothing says what is asked.
             return self._fallback(query, ranked, "", context, ("names no topic",))
@@ -486,6 +502,20 @@ class Matcher:
         if calibration is None:
             return top.score / 100, ANSWER_THRESHOLD / 100
         return calibration.probability(dict(features)), calibration.threshold
+
+    def _stranger(self, a: Analysis, context: Context) -> str:
+        """The name in a bare follow-up after an answer about a person or event ("那薇娅呢",
+        "那杭州呢" after 金华), when not one of its words is known to the bot; else ""."""
+        topic = self.knowledge.synonyms.topics.get(context.topic or "")
+        bare = a.elliptical or (a.followup and a.text.endswith("呢"))
+        if topic is None or not topic.named or not bare or a.unknown < 1.0:
+            return ""
+        if a.topics or a.certs or a.hinted or a.evidence:
+            return ""
+        name = _OPENING.sub("", a.core)
+        if not 2 <= len(name) <= 6 or _FIRST_PERSON.search(name):
+            return ""
+        return name if all("\u4e00" <= ch <= "\u9fff" for ch in name) else ""
 
     def _resolve_pronoun(self, query: str, context: Context) -> str:
         """ "那他一年挣多少" after an answer about a person: 他 is that person, so the rules about

@@ -1385,3 +1385,30 @@ def test_the_revenue_someone_aimed_at_is_in_the_articles_his_income_is_not(
     context = matcher.ask("罗永浩那个直播培训班是怎么回事").context
     assert matcher.ask("他说要赚多少来着", context).entry_id == "people.luoyonghao"
     assert matcher.ask("罗永浩现在赚了多少钱").kind == "fallback"
+
+
+def test_someone_the_articles_never_name_is_not_passed_off_as_the_last_person(
+    matcher: Matcher,
+) -> None:
+    context = matcher.ask("李佳琦是几级").context
+    reply = matcher.ask("咁薇娅呢", context)
+    assert reply.kind == "fallback" and "薇娅" in reply.note
+    assert "薇娅" in render_text(matcher.knowledge, reply)
+    # A person the articles do tell of, or the one just discussed, is answered.
+    assert matcher.ask("那俞敏洪呢", context).entry_id == "people.yuminhong"
+    assert matcher.ask("他呢", context).entry_id == "people.lijiaqi"
+    # After an answer about the certificate, a bare follow-up goes on as before.
+    priced = matcher.ask("互联网营销师考证多少钱").context
+    assert matcher.ask("那四级呢", priced).entry_id == "ims.price"
+
+
+def test_so_called_opens_a_question_it_names_no_subject(matcher: Matcher) -> None:
+    reply = matcher.ask("所謂「雙減」跟職業教育有什麼關聯？在台灣沒聽過這個詞")
+    assert reply.entry_id == "event.shuangjian", reply.reasons
+
+
+def test_whether_a_private_body_issues_it_asks_if_it_is_official(matcher: Matcher) -> None:
+    reply = matcher.ask("這兩張證書有被納入什麼國家目錄嗎，還是只是民間協會自己發的？")
+    assert reply.entry_id == "both.official", reply.reasons
+    # Who issues it, asked plainly, is still the issuer.
+    assert matcher.ask("全媒体运营师证书是哪个单位发的").entry_id == "amo.issuer"

@@ -1412,3 +1412,14 @@ def test_whether_a_private_body_issues_it_asks_if_it_is_official(matcher: Matche
     assert reply.entry_id == "both.official", reply.reasons
     # Who issues it, asked plainly, is still the issuer.
     assert matcher.ask("全媒体运营师证书是哪个单位发的").entry_id == "amo.issuer"
+
+
+@pytest.mark.parametrize("question", ["现在实体店是不是都得往线上走", "为啥现在啥东西都往网上卖了"])
+def test_shops_moving_their_selling_online_ask_the_outlook(matcher: Matcher, question: str) -> None:
+    # The 2023 article gives shops moving online as why the work grows.
+    reply = matcher.ask(question)
+    assert reply.entry_id in ("ims.outlook", "amo.outlook"), reply.reasons
+
+
+def test_a_shop_and_nothing_of_the_field_is_no_question_for_the_bot(matcher: Matcher) -> None:
+    assert matcher.ask("实体店生意不好怎么办").kind == "fallback"

@@ -45,9 +45,7 @@ CANDIDATES = 60  # entries scored in full after the bigram prefilter
 NGRAM_WEIGHT = 18.0  # cosine (0..1) of the message's n-grams to all of an entry's phrasings
 BACKGROUND = 0.5  # a topic only in the story around a question ("我是大三学生……区别") counts less
 RERANKED = 3  # the re-ranker reorders this many of the first candidates
-# "那薇娅呢": what is left of an elliptical follow-up once its opening words go, and words that
-# speak of the person asking (那我呢), not of someone else.
-_OPENING = re.compile(r"^(那么|那|还有|另外|然后)")
+# Words that speak of the person asking ("那你呢", "那咱们呢"), not of someone else.
 _FIRST_PERSON = re.compile(r"[我你咱俺您]|自己|本人")
 
 ReplyKind = Literal["answer", "both", "fallback", "greeting", "empty"]
@@ -159,6 +157,8 @@ class Matcher:
                 for word in words:
                     self._token_rows[word].append(row)
         self._no_similarity = dict.fromkeys(range(len(knowledge.entries)), 0.0)
+        # The words a follow-up opens with ("那", "那么"), longest first.
+        self._openings = sorted(knowledge.synonyms.followup_words, key=len, reverse=True)
         self._bigrams: dict[str, set[int]] = defaultdict(set)
         self._rows_of: dict[int, list[int]] = defaultdict(list)  # entry -> its phrasing rows
         for j, owner in enumerate(self._owner):
@@ -512,7 +512,9 @@ class Matcher:
             return ""
         if a.topics or a.certs or a.hinted or a.evidence:
             return ""
-        name = _OPENING.sub("", a.core)
+        # What is left once the follow-up's opening word ("那", "还有") goes.
+        opening = next((w for w in self._openings if a.core.startswith(w) and w != a.core), "")
+        name = a.core[len(opening) :]
         if not 2 <= len(name) <= 6 or _FIRST_PERSON.search(name):
             return ""
         return name if all("\u4e00" <= ch <= "\u9fff" for ch in name) else ""

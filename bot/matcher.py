@@ -310,6 +310,11 @@ class Matcher:
             # "全媒体运营师能不能跟营销师一样跨级考": asked of the one the articles say nothing
             # of on this, the other only likened to.
             named, certs = True, (a.subject,)
+        other = self._only_of_the_other(a, entry, certs) if named else None
+        if other is not None:
+            # "全媒体运营师多少钱": the one topic asked, the articles give only for the other
+            # certificate; an entry of its own on another topic (its pay) is no answer.
+            best, entry = Candidate(other, best.score, best.reasons), other
         if named and certs[0] not in entry.certs:
             near = "、".join(CERTS[c] for c in entry.certs)
             note = f"两篇资料都没有讲到{CERTS[certs[0]]}的这一点；最接近的是{near}的情况。"
@@ -502,6 +507,22 @@ class Matcher:
         if calibration is None:
             return top.score / 100, ANSWER_THRESHOLD / 100
         return calibration.probability(dict(features)), calibration.threshold
+
+    def _only_of_the_other(self, a: Analysis, entry: Entry, certs: tuple[str, ...]) -> Entry | None:
+        """The other certificate's entry on the one specific topic asked, when the answer
+        found is on another topic and the certificate asked about has no entry on it."""
+        topics = self.knowledge.synonyms.topics
+        if len(a.topics) != 1 or len(certs) != 1:
+            return None
+        topic = next(iter(a.topics))
+        kind = topics[topic]
+        if topic == entry.topic or kind.generic or kind.role or kind.market or kind.named:
+            return None
+        if self._entry_for(topic, certs[0]) is not None:
+            return None
+        if self._comparison_for(topic) is not None:
+            return None
+        return next(iter(self._entry_topics.get(topic, ())), None)
 
     def _stranger(self, a: Analysis, context: Context) -> str:
         """The name in a bare follow-up after an answer about a person or event ("那薇娅呢",

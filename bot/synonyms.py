@@ -30,6 +30,9 @@ class Topic:
     named: bool = False  # a person or event: mentioned at all, it is what the message is about
     refines: tuple[str, ...] = ()  # in a follow-up, narrows these topics instead of replacing them
     role: bool = False  # one job within a certificate (选品员): its label is a title people use
+    # The training business around a certificate (培训机构), not one of the certificate's own
+    # facts: that the articles give it for one certificate says nothing missing of the other.
+    market: bool = False
     # The topic whose side-by-side entry answers a comparison of this one ("哪个更有前景" is
     # answered by the entry weighing the two certificates' value).
     compared_in: str = ""
@@ -181,6 +184,7 @@ _TOPIC_FIELDS = {
     "named": "flag",
     "refines": "words",
     "role": "flag",
+    "market": "flag",
     "focus": "patterns",
     "compared_in": "text",
 }
@@ -300,6 +304,7 @@ def _topics(r: _Reader, value: Any, line: int) -> dict[str, Topic]:
             named=r.flag(item.get("named"), f"topic '{key}' named", at),
             refines=r.words(item.get("refines"), f"topic '{key}' refines", at),
             role=r.flag(item.get("role"), f"topic '{key}' role", at),
+            market=r.flag(item.get("market"), f"topic '{key}' market", at),
             compared_in=compared_in,
         )
     # A word under two topics makes the topic depend on which list happens to be read first.

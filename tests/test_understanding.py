@@ -1423,3 +1423,14 @@ def test_shops_moving_their_selling_online_ask_the_outlook(matcher: Matcher, que
 
 def test_a_shop_and_nothing_of_the_field_is_no_question_for_the_bot(matcher: Matcher) -> None:
     assert matcher.ask("实体店生意不好怎么办").kind == "fallback"
+
+
+def test_a_topic_given_only_for_the_other_certificate_is_said_missing(matcher: Matcher) -> None:
+    # The articles give a price only for 互联网营销师; 全媒体运营师's pay is no answer to it.
+    reply = matcher.ask("全媒体运营师多少钱")
+    assert reply.kind == "fallback", reply.reasons
+    assert "全媒体运营师" in reply.note and reply.suggestions[0].id == "ims.price"
+    context = matcher.ask("互联网营销师四级多少钱").context
+    assert matcher.ask("那全媒体的呢 多少钱", context).kind == "fallback"
+    # Its pay, asked as pay, is answered.
+    assert matcher.ask("全媒体运营师一个月多少钱").entry_id == "amo.salary"

@@ -58,6 +58,7 @@ class Context:
     entry_id: str | None = None
     topic: str | None = None
     certs: tuple[str, ...] = ()
+    level: str = ""  # the level the conversation is about ("三级要什么条件"), if one was named
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe dict."""
@@ -73,6 +74,7 @@ class Context:
             entry_id=data.get("entry_id") if isinstance(data.get("entry_id"), str) else None,
             topic=data.get("topic") if isinstance(data.get("topic"), str) else None,
             certs=tuple(c for c in certs if c in CERTS) if isinstance(certs, list | tuple) else (),
+            level=level if isinstance(level := data.get("level"), str) else "",
         )
 
 
@@ -157,6 +159,16 @@ class Matcher:
                 for word in words:
                     self._token_rows[word].append(row)
         self._no_similarity = dict.fromkeys(range(len(knowledge.entries)), 0.0)
+        # The levels a message may name ("三级", "初级工"). 一 after a demonstrative or a
+        # comparison counts, it names none: "最低那一级", "高一级".
+        levels = sorted(knowledge.synonyms.title_levels, key=len, reverse=True)
+        self._levels = re.compile(
+            "|".join(
+                ("(?<![那这哪每第同上下低高])" if lv.startswith("一") else "") + re.escape(lv)
+                for lv in levels
+            )
+            or "(?!)"
+        )
         # The words a follow-up opens with ("那", "那么"), longest first.
         self._openings = sorted(knowledge.synonyms.followup_words, key=len, reverse=True)
         self._bigrams: dict[str, set[int]] = defaultdict(set)
@@ -189,6 +201,13 @@ class Matcher:
         continues = (
             bool(context.entry_id) and (a.elliptical or a.followup or a.topical) and not a.remark
         )
+        named_level = self._levels.search(a.text)
+        level = named_level.group(0) if named_level else ""
+        if continues and context.level and not level:
+            # "咁要几多钱" after "三级要咩条件": the level named before is still the one asked
+            # of, so a detail the articles lack for it (三级's price) is said so.
+            level = context.level
+            a = replace(a, sought=level + a.sought)
         if not (a.evidence or inherited or continues):
             # The domain gate: question words alone ("哪个好", "多少钱") say nothing about what
             # the message is about. Guesses only for a message with no subject of its own.
@@ -273,7 +292,7 @@ class Matcher:
         reply = self._missing(
             query, best, certs, a, ranked, context, features, inherited
         ) or self._answer(query, best, certs, a, ranked, features, context)
-        return replace(reply, candidates=candidates)
+        return replace(reply, candidates=candidates, context=replace(reply.context, level=level))
 
     def _missing(
         self,

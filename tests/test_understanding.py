@@ -1434,3 +1434,21 @@ def test_a_topic_given_only_for_the_other_certificate_is_said_missing(matcher: M
     assert matcher.ask("那全媒体的呢 多少钱", context).kind == "fallback"
     # Its pay, asked as pay, is answered.
     assert matcher.ask("全媒体运营师一个月多少钱").entry_id == "amo.salary"
+
+
+def test_the_level_asked_about_carries_to_a_follow_up(matcher: Matcher) -> None:
+    context = matcher.ask("三级要咩条件啊 我有电子商务师证").context
+    reply = matcher.ask("咁要几多钱", context)
+    # The articles give the price of 五级 and 四级 only.
+    assert reply.kind == "fallback" and "三级" in reply.note, reply.reasons
+    four = matcher.ask("互联网营销师四级要什么条件").context
+    assert matcher.ask("要多少钱", four).entry_id == "ims.price"
+    # "最低那一级" names no level: the lowest one's price is in the articles.
+    lowest = matcher.ask("我想考互联网营销师最低那一级").context
+    assert matcher.ask("大概得准备多少钱", lowest).entry_id == "ims.price"
+
+
+def test_the_level_of_the_conversation_survives_a_restart() -> None:
+    context = Context(entry_id="ims.eligibility", topic="eligibility", certs=("ims",), level="三级")
+    assert Context.from_dict(context.to_dict()) == context
+    assert Context.from_dict({"level": 3}).level == ""

@@ -229,6 +229,18 @@ class Matcher:
                 context,
                 ("names what the articles do not",),
             )
+        told = self._told_of_before(a, context) if continues else None
+        if told is not None:
+            # "学费多少啊" after an answer about 罗永浩's class: asked of that class, whose fee
+            # the articles do not give, not of the certificate's price.
+            before = self.knowledge.by_id[context.entry_id or ""]
+            return self._fallback(
+                query,
+                [Candidate(before, 100.0, ())],
+                told,
+                context,
+                ("a specific the articles lack",),
+            )
         if not (topics or certs or inherited or continues) and a.elliptical:
             # One word of the field and nothing else ("证书"): nothing says what is asked.
             return self._fallback(query, ranked, "", context, ("names no topic",))
@@ -542,6 +554,23 @@ class Matcher:
         if self._comparison_for(topic) is not None:
             return None
         return next(iter(self._entry_topics.get(topic, ())), None)
+
+    def _told_of_before(self, a: Analysis, context: Context) -> str | None:
+        """After an answer about a person or event, what its entry says the articles lack, when
+        a follow-up naming nothing of its own asks for it; else None."""
+        before = self.knowledge.by_id.get(context.entry_id or "")
+        topic = self.knowledge.synonyms.topics.get(before.topic) if before else None
+        if before is None or topic is None or not topic.named or a.certs or a.named:
+            return None
+        return next(
+            (
+                gap.note
+                for gap in before.lacks
+                if any(w in a.sought for w in gap.words)
+                and not any(w in a.text for w in gap.unless)
+            ),
+            None,
+        )
 
     def _stranger(self, a: Analysis, context: Context) -> str:
         """The name in a bare follow-up after an answer about a person or event ("那薇娅呢",

@@ -1452,3 +1452,13 @@ def test_the_level_of_the_conversation_survives_a_restart() -> None:
     context = Context(entry_id="ims.eligibility", topic="eligibility", certs=("ims",), level="三级")
     assert Context.from_dict(context.to_dict()) == context
     assert Context.from_dict({"level": 3}).level == ""
+
+
+def test_a_follow_up_after_a_person_asks_of_what_was_told_of_them(matcher: Matcher) -> None:
+    context = matcher.ask("罗永浩也开过直播培训班？").context
+    reply = matcher.ask("学费多少啊", context)
+    # His class's fee, which the articles do not give; not the certificate's price.
+    assert reply.kind == "fallback" and "罗永浩" in reply.note, reply.reasons
+    assert reply.suggestions[0].id == "people.luoyonghao"
+    # Asked without that context, the fee is the certificate's.
+    assert matcher.ask("互联网营销师学费多少啊").entry_id == "ims.price"

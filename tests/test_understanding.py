@@ -1462,3 +1462,17 @@ def test_a_follow_up_after_a_person_asks_of_what_was_told_of_them(matcher: Match
     assert reply.suggestions[0].id == "people.luoyonghao"
     # Asked without that context, the fee is the certificate's.
     assert matcher.ask("互联网营销师学费多少啊").entry_id == "ims.price"
+
+
+def test_cantonese_pay_and_a_higher_first_level_are_understood(matcher: Matcher) -> None:
+    assert matcher.ask("全媒體運營師份糧大概幾多").entry_id == "amo.salary"
+    assert matcher.ask("可唔可以直接考高啲嗰級 唔想由最低考起").entry_id == "ims.skip_level"
+
+
+def test_a_school_someone_recommended_is_told_not_a_request_for_one(matcher: Matcher) -> None:
+    reply = matcher.ask(
+        "我之前报过一个网红主播培训班花了好几千现在又有人推荐我去学互联网营销师的课程"
+        "我想知道这两个到底有啥不一样"
+    )
+    assert reply.entry_id == "training.vs_influencer", reply.reasons
+    assert matcher.ask("能不能推荐个靠谱的互联网营销师培训机构").kind == "fallback"

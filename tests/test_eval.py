@@ -82,7 +82,7 @@ OTHER_SETS = [p for p in tuned_sets() if p != DEFAULT_FILE]
 # to qa43 the blind sets BI, BJ, BM and BN, qa44 to qa49 the blind sets BQ, BR, BU, BV, BW and
 # BX, qa50 to qa53 the blind sets CE, CF, CG and CH, qa54 to qa57 the blind sets CM, CN, CQ
 # and CR, qa58 and qa59 the blind sets CW and CX, qa60 and qa61 the blind sets DA and DB, qa62
-# and qa63 the blind sets DG and DH, qa64 to qa67 the blind sets DQ, DR, DS and DT).
+# and qa63 the blind sets DG and DH, qa64 to qa67 the blind sets DQ, DR, DS and DT, qa68 and qa69 the blind sets EC and ED).
 FLOORS = {
     "qa6": (0.85, 0.97),
     "qa7": (0.85, 0.80),
@@ -146,6 +146,8 @@ FLOORS = {
     "qa65": (0.98, 1.00),
     "qa66": (0.98, 1.00),
     "qa67": (0.98, 1.00),
+    "qa68": (0.97, 1.00),
+    "qa69": (0.97, 1.00),
 }
 
 

@@ -159,8 +159,8 @@ class Matcher:
                 for word in words:
                     self._token_rows[word].append(row)
         self._no_similarity = dict.fromkeys(range(len(knowledge.entries)), 0.0)
-        # The levels a message may name ("三级", "初级工"). 一 after a demonstrative or a
-        # comparison counts, it names none: "最低那一级", "高一级".
+        # The levels a message may name ("三级", "初级工"). 一级 after a demonstrative or a
+        # comparison names no level: "最低那一级", "高一级".
         levels = sorted(knowledge.synonyms.title_levels, key=len, reverse=True)
         self._levels = re.compile(
             "|".join(
@@ -350,15 +350,7 @@ class Matcher:
             near = "、".join(CERTS[c] for c in entry.certs)
             note = f"两篇资料都没有讲到{CERTS[certs[0]]}的这一点；最接近的是{near}的情况。"
         else:
-            note = self._role_note(a, entry) or next(
-                (
-                    gap.note
-                    for gap in entry.lacks
-                    if any(w in a.sought for w in gap.words)
-                    and not any(w in a.text for w in gap.unless)
-                ),
-                "",
-            )
+            note = self._role_note(a, entry) or self._lacking(entry, a) or ""
         if not note:
             return None
         nearest = [best, *(c for c in ranked if c.entry.id != entry.id)]
@@ -562,10 +554,16 @@ class Matcher:
         topic = self.knowledge.synonyms.topics.get(before.topic) if before else None
         if before is None or topic is None or not topic.named or a.certs or a.named:
             return None
+        return self._lacking(before, a)
+
+    @staticmethod
+    def _lacking(entry: Entry, a: Analysis) -> str | None:
+        """The note of the first specific the entry declares missing that the message asks
+        for (words in what it seeks, none of the words that show it asks what the entry says)."""
         return next(
             (
                 gap.note
-                for gap in before.lacks
+                for gap in entry.lacks
                 if any(w in a.sought for w in gap.words)
                 and not any(w in a.text for w in gap.unless)
             ),

@@ -801,6 +801,7 @@ class Matcher:
             and not a.compare
             and a.opens
             and topics
+            and not a.named
             and all(self._entry_for(t, context.certs[0]) for t in topics)
         ):
             # "那当时一共发布了几个新职业" after a 全媒体运营师 answer goes on about it, when
@@ -816,10 +817,11 @@ class Matcher:
             and not a.compare
             and (a.elliptical or (a.topical and len(context.certs) == 1))
             and not a.remark
+            and not a.named
         ):
             # A question with no subject of its own ("要多少钱", "可以跳级考吗") continues the
-            # certificate being discussed; one with its own ("我普通话不好能干直播吗") stands
-            # on its own.
+            # certificate being discussed; one with its own ("我普通话不好能干直播吗", a person
+            # or event named: "罗永浩也开过直播培训班？") stands on its own.
             certs, inherited = context.certs, True
         elif a.compare and len(certs) == 1 and context.certs and certs != context.certs:
             # "为啥比互联网营销师低这么多" after a 全媒体运营师 answer compares the two.

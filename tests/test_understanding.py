@@ -1476,3 +1476,12 @@ def test_a_school_someone_recommended_is_told_not_a_request_for_one(matcher: Mat
     )
     assert reply.entry_id == "training.vs_influencer", reply.reasons
     assert matcher.ask("能不能推荐个靠谱的互联网营销师培训机构").kind == "fallback"
+
+
+def test_a_person_named_after_a_certificate_answer_is_asked_about_on_their_own(
+    matcher: Matcher,
+) -> None:
+    context = matcher.ask("全媒体运营师工资多少").context
+    reply = matcher.ask("罗永浩也开过直播培训班？", context)
+    # Not "the articles say nothing of 全媒体运营师 on this".
+    assert reply.entry_id == "people.luoyonghao", (reply.reasons, reply.note)

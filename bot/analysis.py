@@ -359,16 +359,23 @@ class Analyzer:
         kept = clauses[: last + 1]
         return "".join(c.text for c in kept if c.asks or not self._background.find(c.text))
 
-    def _qualified(self, text: str, m: Match) -> bool:
-        """A short certificate name with a trade right before it (保险营销员)."""
+    def _qualified(self, text: str, m: Match, clauses: list[Clause]) -> bool:
+        """A short certificate name with a trade right before it in the same clause (保险营销员;
+        not "就会刷手机 营销师这个考试……", where a break stands between them)."""
         if m.phrase not in self._syn.qualifiable_aliases or m.start < 2:
             return False
-        return text[m.start - 2 : m.start] in self._syn.trades
+        named = text[m.start - 2 : m.end]
+        return named[:2] in self._syn.trades and any(named in c.text for c in clauses)
 
     def names_anyone(self, raw: str) -> bool:
-        """True when the message names a person or event the articles tell of."""
-        text = self._read(raw)
-        return any(self._syn.topics[t].named for t in self._topics_in(text))
+        """True when the message names a person or event the articles tell of by one of its
+        words: "他当时说要做到多少营收" asks a thing about 罗永浩 (营收) but names nobody."""
+        topics = self._syn.topics
+        return any(
+            topics[t].named and m.phrase in topics[t].words
+            for m in self._topic_matches(self._read(raw))
+            for t in m.labels
+        )
 
     def _topic_matches(self, text: str) -> list[Match]:
         """The topic words of a text, read for the most cover, without those the message sets
@@ -609,8 +616,9 @@ class Analyzer:
 
         certs: list[str] = []
         qualified = ""
+        clauses = self._clauses(raw)
         for m in self._certs.find(text):
-            if self._qualified(text, m):
+            if self._qualified(text, m, clauses):
                 # "保险营销员要考什么证": a trade before a short name makes it another job.
                 qualified = text[m.start - 2 : m.end]
                 continue
@@ -660,7 +668,6 @@ class Analyzer:
         if levels_weighed:
             topics = {t: n for t, n in topics.items() if t not in self._comparison_topics}
 
-        clauses = self._clauses(raw)
         asked = result.asked = self._asking_part(clauses, text)
         result.sought = asked if len(text) > LONG_MESSAGE else self._sought(clauses)
         worded = {t for m in topic_matches for t in m.labels}

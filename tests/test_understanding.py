@@ -1485,3 +1485,22 @@ def test_a_person_named_after_a_certificate_answer_is_asked_about_on_their_own(
     reply = matcher.ask("罗永浩也开过直播培训班？", context)
     # Not "the articles say nothing of 全媒体运营师 on this".
     assert reply.entry_id == "people.luoyonghao", (reply.reasons, reply.note)
+
+
+def test_a_trade_qualifies_a_short_name_only_within_its_clause(matcher: Matcher) -> None:
+    reply = matcher.ask("我不太会弄电脑 就会刷手机 营销师这个考试要去考场吗")
+    assert reply.entry_id == "ims.exam", reply.reasons
+    assert matcher.ask("手机营销师要考什么证").kind == "fallback"
+
+
+def test_a_thing_asked_about_someone_does_not_name_them(matcher: Matcher) -> None:
+    # 营收 is asked of 罗永浩, so 他 is still him.
+    context = matcher.ask("羅永浩辦直播培訓班那件事是怎麼回事？").context
+    reply = matcher.ask("他當時說要做到多少營收？", context)
+    assert reply.entry_id == "people.luoyonghao", reply.reasons
+
+
+def test_which_schools_run_the_training_is_not_a_request_to_rank_them(matcher: Matcher) -> None:
+    reply = matcher.ask("想问问互联网营销师这种培训一般都是哪些机构在做的靠不靠谱啊")
+    assert reply.entry_id == "training.providers", reply.reasons
+    assert matcher.ask("互联网营销师培训哪家机构靠谱").kind == "fallback"

@@ -308,13 +308,17 @@ class Analyzer:
                 # "『……包拿证』这价格正常吗" asks about the price; the quote is what was read.
                 out.append(Clause(piece, text, False))
                 continue
-            # A closing 不/没 asks too ("难考不", "能报没").
-            asks = (
-                piece.rstrip().endswith(_ASKING_MARKS)
-                or bool(self._questions.find(_ROUGH_COUNT.sub("", text)))
-                or text.endswith(_ASKING_ENDS)
-                or bool(_A_NOT_A.search(text))
-                or bool(_ALTERNATIVE.search(text))
+            # A closing 不/没 asks too ("难考不", "能报没"); a clause giving a reason ("因为我
+            # ……就想转行嘛") does not, unless a question mark ends it.
+            marked = piece.rstrip().endswith(_ASKING_MARKS)
+            asks = marked or (
+                not text.startswith(self._syn.reason_openings)
+                and (
+                    bool(self._questions.find(_ROUGH_COUNT.sub("", text)))
+                    or text.endswith(_ASKING_ENDS)
+                    or bool(_A_NOT_A.search(text))
+                    or bool(_ALTERNATIVE.search(text))
+                )
             )
             out.append(Clause(piece, text, asks))
         return out
@@ -907,6 +911,10 @@ class Analyzer:
             for pattern in topic.focus:
                 found = pattern.search(asked)
                 if found is None:
+                    continue
+                form = found.group(0)
+                if form.startswith(self._syn.title_joins) and self._certs.find(form):
+                    # "它跟互联网营销师差在哪": one of ours set beside the other compares them.
                     continue
                 outside = asked[: found.start()] + "\n" + asked[found.end() :]
                 others = self._topics_in(outside) & topics.keys() - {topic.key}

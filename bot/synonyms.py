@@ -121,6 +121,7 @@ class Synonyms:
     other_cert_words: tuple[str, ...] = ()  # "那另一个证呢": the certificate not being discussed
     pointer_words: tuple[str, ...] = ()  # "那它能跨级考吗": the certificate being discussed
     spoken_breaks: tuple[str, ...] = ()  # where a voice-typed run-on would have a comma (然后)
+    reason_openings: tuple[str, ...] = ()  # a clause opening so gives a reason (因为)
 
 
 # Section name -> kind. Kinds: words (a list of strings), pattern (one regex), id (an entry id).
@@ -159,6 +160,7 @@ _SECTIONS: dict[str, str] = {
     "other_cert_words": "words",
     "pointer_words": "words",
     "spoken_breaks": "words",
+    "reason_openings": "words",
     "domain_words": "words",
     "domain_phrases": "words",
     "domain_pattern": "pattern",
@@ -484,6 +486,7 @@ def parse_synonyms(data: Any, name: str, problems: list[str]) -> Synonyms | None
         other_cert_words=words("other_cert_words"),
         pointer_words=words("pointer_words"),
         spoken_breaks=words("spoken_breaks"),
+        reason_openings=words("reason_openings"),
         domain_words=words("domain_words"),
         out_of_scope=_out_of_scope(r, data.get("out_of_scope") or [], at("out_of_scope")),
         own_titles=words("own_titles"),

@@ -1504,3 +1504,20 @@ def test_which_schools_run_the_training_is_not_a_request_to_rank_them(matcher: M
     reply = matcher.ask("想问问互联网营销师这种培训一般都是哪些机构在做的靠不靠谱啊")
     assert reply.entry_id == "training.providers", reply.reasons
     assert matcher.ask("互联网营销师培训哪家机构靠谱").kind == "fallback"
+
+
+def test_a_clause_giving_a_reason_is_not_the_question(matcher: Matcher) -> None:
+    reply = matcher.ask(
+        "那个我就是想问一下啊就是全媒体运营师跟那个互联网营销师啊它们工资到底哪个高一点啊"
+        "因为我现在做新媒体运营一个月才五千多我就想转行嘛"
+    )
+    # Not "the articles give no pay for 新媒体运营": that is why they ask, not what.
+    assert reply.entry_id == "compare.salary", (reply.reasons, reply.note)
+
+
+def test_the_certificate_discussed_set_beside_the_other_compares_them(matcher: Matcher) -> None:
+    context = matcher.ask("全媒體運營師是什麼？").context
+    reply = matcher.ask("那它跟互聯網營銷師差在哪裡？", context)
+    assert reply.entry_id == "compare.difference", reply.reasons
+    # Something else set beside a certificate still asks what that certificate is.
+    assert matcher.ask("互联网营销师跟带货主播有什么区别").entry_id == "ims.definition"

@@ -1521,3 +1521,10 @@ def test_the_certificate_discussed_set_beside_the_other_compares_them(matcher: M
     assert reply.entry_id == "compare.difference", reply.reasons
     # Something else set beside a certificate still asks what that certificate is.
     assert matcher.ask("互联网营销师跟带货主播有什么区别").entry_id == "ims.definition"
+
+
+def test_cantonese_which_one_and_what_else_it_does_are_understood(matcher: Matcher) -> None:
+    # 邊張 is 哪张: which of the two is worth more, not how they differ.
+    reply = matcher.ask("互聯網營銷師同全媒體運營師 邊張證值錢啲")
+    assert reply.entry_id == "compare.value", reply.reasons
+    assert matcher.ask("全媒体运营师还要干别的吗").entry_id == "amo.duties"

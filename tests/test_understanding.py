@@ -1528,3 +1528,10 @@ def test_cantonese_which_one_and_what_else_it_does_are_understood(matcher: Match
     reply = matcher.ask("互聯網營銷師同全媒體運營師 邊張證值錢啲")
     assert reply.entry_id == "compare.value", reply.reasons
     assert matcher.ask("全媒体运营师还要干别的吗").entry_id == "amo.duties"
+
+
+def test_a_bare_certificate_or_this_one_to_study_is_about_ours(matcher: Matcher) -> None:
+    assert matcher.ask("证有用没").entry_id == "ims.value"
+    assert matcher.ask("俺电脑不大会用 这个咋学啊").entry_id == "ims.study"
+    # 证明 is no certificate.
+    assert matcher.ask("证明怎么开").kind == "fallback"

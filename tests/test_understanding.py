@@ -1535,3 +1535,25 @@ def test_a_bare_certificate_or_this_one_to_study_is_about_ours(matcher: Matcher)
     assert matcher.ask("俺电脑不大会用 这个咋学啊").entry_id == "ims.study"
     # 证明 is no certificate.
     assert matcher.ask("证明怎么开").kind == "fallback"
+
+
+def test_dialect_i_is_the_person_not_another_subject(matcher: Matcher) -> None:
+    reply = matcher.ask("俺就初中毕业 能考不")
+    assert reply.entry_id == "ims.eligibility", reply.reasons
+
+
+def test_how_many_people_the_work_lacks_asks_the_outlook(matcher: Matcher) -> None:
+    reply = matcher.ask("听说到2025年互联网营销师缺好几千万人？真的假的")
+    assert reply.entry_id == "ims.outlook", reply.reasons
+
+
+def test_whether_another_place_has_the_like_is_not_in_the_articles(matcher: Matcher) -> None:
+    context = matcher.ask("浙江金华出了个直播营销的考核规范 这个是啥").context
+    reply = matcher.ask("那我们江苏有没有类似的", context)
+    assert reply.kind == "fallback" and "金华" in reply.note, reply.reasons
+
+
+def test_which_book_to_buy_is_not_in_the_articles_how_to_study_is(matcher: Matcher) -> None:
+    reply = matcher.ask("考互联网营销师要买什么教材 推荐几本书呗")
+    assert reply.kind == "fallback" and "教材" in reply.note, reply.reasons
+    assert matcher.ask("互联网营销师教材去哪买 有没有推荐的备考方法").entry_id == "ims.study"

@@ -296,6 +296,12 @@ class Matcher:
                     lacking = self._missing(query, ranked[0], certs, a, ranked, context, features)
                     if lacking is not None and lacking.kind == "fallback":
                         reply = replace(lacking, reasons=(*lacking.reasons, why))
+                strongest = sorted(topics.values(), reverse=True)[:2]
+                if reply.context is context and a.partly_missing and strongest[:1] != strongest[1:]:
+                    # "全媒体运营师报名费多少 学生有优惠吗", told what is missing: the next
+                    # "那互联网营销师呢" asks the same (the price) of the other one.
+                    asked = max(topics, key=topics.__getitem__)
+                    reply = replace(reply, context=self._asked_context(asked, certs))
                 # The score is the confidence it fell short with, as an answer's is.
                 return replace(reply, candidates=candidates, score=round(100 * sure, 1))
             best = Candidate(ranked[0].entry, 100 * sure, (*ranked[0].reasons, f"p={sure:.2f}"))
@@ -774,6 +780,16 @@ class Matcher:
                 # Both answered: the entry comparing them ("有啥区别 工资哪个高").
                 found.append(min(near, key=lambda e: e.is_comparison != (len(certs) > 1)))
         return found
+
+    def _asked_context(self, topic: str, certs: tuple[str, ...]) -> Context:
+        """The conversation after a question on one topic that was not answered: about that
+        topic, and the certificate asked of, with the entry that would speak of it."""
+        entry = (self._entry_for(topic, certs[0]) if len(certs) == 1 else None) or next(
+            iter(self._entry_topics.get(topic, ())), None
+        )
+        if entry is None:
+            return Context(topic=topic, certs=certs)
+        return Context(entry_id=entry.id, topic=topic, certs=certs or entry.certs)
 
     def _entry_for(self, topic: str, cert: str) -> Entry | None:
         for entry in self._entry_topics.get(topic, ()):

@@ -1557,3 +1557,12 @@ def test_which_book_to_buy_is_not_in_the_articles_how_to_study_is(matcher: Match
     reply = matcher.ask("考互联网营销师要买什么教材 推荐几本书呗")
     assert reply.kind == "fallback" and "教材" in reply.note, reply.reasons
     assert matcher.ask("互联网营销师教材去哪买 有没有推荐的备考方法").entry_id == "ims.study"
+
+
+def test_a_question_told_what_is_missing_is_still_what_the_next_one_goes_on_from(
+    matcher: Matcher,
+) -> None:
+    reply = matcher.ask("全媒体运营师报名费多少钱呀 学生有优惠吗")
+    assert reply.kind == "fallback" and "优惠" in reply.note, reply.reasons
+    # The same question of the other certificate: its price, not what it is.
+    assert matcher.ask("那互联网营销师呢", reply.context).entry_id == "ims.price"

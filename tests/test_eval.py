@@ -83,7 +83,7 @@ OTHER_SETS = [p for p in tuned_sets() if p != DEFAULT_FILE]
 # CG and CH, qa54 to qa57 the blind sets CM, CN, CQ and CR, qa58 and qa59 the blind sets CW and CX,
 # qa60 and qa61 the blind sets DA and DB, qa62 and qa63 the blind sets DG and DH, qa64 to qa67 the
 # blind sets DQ, DR, DS and DT, qa68 and qa69 the blind sets EC and ED, qa70 to qa73 the blind sets
-# EI, EJ, EK and EL).
+# EI, EJ, EK and EL, qa74 to qa79 the blind sets EM, EN, EQ, ER, ES and ET).
 FLOORS = {
     "qa6": (0.85, 0.97),
     "qa7": (0.85, 0.80),
@@ -153,6 +153,12 @@ FLOORS = {
     "qa71": (0.98, 1.00),
     "qa72": (0.98, 1.00),
     "qa73": (0.97, 1.00),
+    "qa74": (1.00, 0.97),
+    "qa75": (0.97, 1.00),
+    "qa76": (1.00, 1.00),
+    "qa77": (0.98, 1.00),
+    "qa78": (0.98, 1.00),
+    "qa79": (0.96, 1.00),
 }
 
 

@@ -1566,3 +1566,10 @@ def test_a_question_told_what_is_missing_is_still_what_the_next_one_goes_on_from
     assert reply.kind == "fallback" and "优惠" in reply.note, reply.reasons
     # The same question of the other certificate: its price, not what it is.
     assert matcher.ask("那互联网营销师呢", reply.context).entry_id == "ims.price"
+
+
+def test_what_opening_a_school_legally_takes_is_not_in_the_articles(matcher: Matcher) -> None:
+    reply = matcher.ask("开一个互联网营销师培训学校要什么资质")
+    assert reply.kind == "fallback" and "50万" in reply.note, reply.reasons
+    # The registered capital of the schools in the business is.
+    assert matcher.ask("营销师培训机构都是些小作坊吧，注册资本能有多少").kind != "fallback"

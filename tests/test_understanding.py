@@ -1573,3 +1573,9 @@ def test_what_opening_a_school_legally_takes_is_not_in_the_articles(matcher: Mat
     assert reply.kind == "fallback" and "50万" in reply.note, reply.reasons
     # The registered capital of the schools in the business is.
     assert matcher.ask("营销师培训机构都是些小作坊吧，注册资本能有多少").kind != "fallback"
+
+
+def test_running_an_account_is_no_question_about_who_runs_the_training(matcher: Matcher) -> None:
+    # A WeChat account run as the work, not the accounts that sell the training.
+    reply = matcher.ask("管公众号的算全媒体运营师吗")
+    assert reply.kind != "fallback" and reply.entry_id != "training.providers", reply.reasons

@@ -48,6 +48,15 @@ RERANKED = 3  # the re-ranker reorders this many of the first candidates
 # Words that speak of the person asking ("那你呢", "那咱们呢"), not of someone else.
 _FIRST_PERSON = re.compile(r"[我你咱俺您]|自己|本人")
 
+
+def _leading_topic(topics: dict[str, int]) -> str:
+    """The topic named more strongly than any other, or "" when none is."""
+    ranked = sorted(topics, key=topics.__getitem__, reverse=True)
+    if len(ranked) > 1 and topics[ranked[0]] == topics[ranked[1]]:
+        return ""
+    return ranked[0] if ranked else ""
+
+
 ReplyKind = Literal["answer", "both", "fallback", "greeting", "empty"]
 
 
@@ -296,12 +305,11 @@ class Matcher:
                     lacking = self._missing(query, ranked[0], certs, a, ranked, context, features)
                     if lacking is not None and lacking.kind == "fallback":
                         reply = replace(lacking, reasons=(*lacking.reasons, why))
-                strongest = sorted(topics.values(), reverse=True)[:2]
-                if reply.context is context and a.partly_missing and strongest[:1] != strongest[1:]:
+                leading = _leading_topic(topics)
+                if reply.context is context and a.partly_missing and leading:
                     # "全媒体运营师报名费多少 学生有优惠吗", told what is missing: the next
                     # "那互联网营销师呢" asks the same (the price) of the other one.
-                    asked = max(topics, key=topics.__getitem__)
-                    reply = replace(reply, context=self._asked_context(asked, certs))
+                    reply = replace(reply, context=self._asked_context(leading, certs))
                 # The score is the confidence it fell short with, as an answer's is.
                 return replace(reply, candidates=candidates, score=round(100 * sure, 1))
             best = Candidate(ranked[0].entry, 100 * sure, (*ranked[0].reasons, f"p={sure:.2f}"))

@@ -106,8 +106,10 @@ class Converter:
 
 
 def protected_names(knowledge: Knowledge) -> list[str]:
-    """Names that must stay as they are written: the certificates, article titles, publishers."""
-    names = list(CERTS.values())
+    """Names that must stay as they are written: the certificates, their jobs and levels (s2twp
+    would make 视频创推员 影片創推員 and 高级 高階), article titles, publishers."""
+    syn = knowledge.synonyms
+    names = [*CERTS.values(), *(t.label for t in syn.topics.values() if t.role), *syn.title_levels]
     for source in knowledge.sources.values():
         names += [source.title, source.publisher, *re.split(r"[（）()，、]", source.publisher)]
     return [n.strip() for n in names if len(n.strip()) > 1]

@@ -63,6 +63,12 @@ def test_titles_and_publishers_stay_the_same_names(knowledge: Knowledge) -> None
     assert "山東專升本信息網" in convert("山东专升本信息网", "tw")  # not 資訊網
 
 
+def test_job_titles_and_levels_keep_their_official_names(knowledge: Knowledge) -> None:
+    convert = Converter(protected_names(knowledge))
+    shown = convert("视频创推员；全媒体运营师分初级、中级、高级三个等级", "tw")
+    assert shown == "視頻創推員；全媒體運營師分初級、中級、高級三個等級", shown
+
+
 def test_simplified_text_is_left_as_it_is() -> None:
     assert Converter()("互联网营销师 <b>12.8K</b>", "hans") == "互联网营销师 <b>12.8K</b>"
 

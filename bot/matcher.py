@@ -13,6 +13,7 @@ import heapq
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 from typing import Any, Literal
 
 from rapidfuzz import fuzz, process
@@ -128,9 +129,12 @@ class Reply:
 class Matcher:
     """Matches messages against the knowledge. Holds only the index; no conversation state."""
 
-    def __init__(self, knowledge: Knowledge, leave_out: str | None = None) -> None:
+    def __init__(
+        self, knowledge: Knowledge, leave_out: str | None = None, model_file: Path | None = None
+    ) -> None:
         """``leave_out``: a set of examples the text model must not learn from (the set an
-        evaluation is about to ask)."""
+        evaluation is about to ask). ``model_file``: where the trained text model is kept from
+        one start to the next (see ``TextModel.kept``); without it the model is trained."""
         self.knowledge = knowledge
         self.analyzer = Analyzer(knowledge)
         self._other_words = knowledge.synonyms.other_cert_words
@@ -151,15 +155,15 @@ class Matcher:
                 self._cores.append(a.core)
                 self._tokens.append(a.tokens)
         self._ngrams = NgramIndex(texts)
-        self._text = TextModel(
-            [(self.analyzer.reading(p), e.id) for e in knowledge.entries for p in e.phrasings]
-            + [
-                (self.analyzer.reading(x.text), x.entry or "")
-                for name, examples in knowledge.examples.items()
-                if name != leave_out
-                for x in examples
-            ]
-        )
+        docs = [
+            (self.analyzer.reading(p), e.id) for e in knowledge.entries for p in e.phrasings
+        ] + [
+            (self.analyzer.reading(x.text), x.entry or "")
+            for name, examples in knowledge.examples.items()
+            if name != leave_out
+            for x in examples
+        ]
+        self._text = TextModel.kept(docs, model_file) if model_file else TextModel(docs)
         self._all_rows = list(range(len(self._cores)))
         if len(self._cores) <= FULL_SCAN_LIMIT:  # (after a prefilter, rows are few already)
             for row, tokens in enumerate(self._tokens):

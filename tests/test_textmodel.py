@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
+
+import pytest
 
 from bot.knowledge import Knowledge
 from bot.matcher import Matcher
@@ -56,3 +60,68 @@ def test_a_question_its_text_model_never_saw_is_put_right_by_the_reranker(
         assert reply.entry_id == right
         assert "re-ranked by the text model" in reply.reasons
         assert Matcher(without, leave_out=held_out).ask(question).entry_id != right
+
+
+# --- the model kept from one start to the next ---------------------------------------------------
+
+
+def test_a_kept_model_is_read_back_instead_of_trained(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "data" / "text-model.bin"
+    trained = TextModel.kept(DOCS, path)
+    assert path.exists()
+
+    def no_training(*args: object, **kwargs: object) -> None:
+        raise AssertionError("trained again")
+
+    monkeypatch.setattr(TextModel, "__init__", no_training)
+    read = TextModel.kept(DOCS, path)
+    for text in ("考这个证要多少钱", "工资一个月挣多少", "今天天气怎么样", "ﾊﾊﾊ"):
+        assert read.probabilities(text, ["price", "salary"]) == trained.probabilities(
+            text, ["price", "salary"]
+        )
+
+
+def test_a_kept_model_of_other_docs_is_trained_again_and_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "text-model.bin"
+    TextModel.kept(DOCS, path)
+    taught = [*DOCS, ("证书有没有用", "value")]
+    model = TextModel.kept(taught, path)
+    assert "value" in model.labels
+    assert "value" in TextModel.from_bytes(path.read_bytes()).labels
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [lambda b: b[: len(b) // 2], lambda b: b"nonsense", lambda b: b.replace(b'"labels"', b'"x"')],
+    ids=["truncated", "not a model", "missing a field"],
+)
+def test_a_damaged_model_file_costs_only_the_training(
+    tmp_path: Path, damage: Callable[[bytes], bytes], caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "text-model.bin"
+    TextModel.kept(DOCS, path)
+    path.write_bytes(damage(path.read_bytes()))
+    model = TextModel.kept(DOCS, path)
+    p = model.probabilities("要多少钱", ["price", "salary"])
+    assert max(p, key=p.__getitem__) == "price"
+    assert "unreadable" in caplog.text
+    TextModel.from_bytes(path.read_bytes())  # written again, whole
+
+
+def test_a_model_that_cannot_be_kept_still_answers(tmp_path: Path) -> None:
+    blocked = tmp_path / "a file"
+    blocked.write_text("", encoding="utf-8")
+    model = TextModel.kept(DOCS, blocked / "text-model.bin")  # its folder cannot be made
+    assert model.probabilities("今天天气怎么样", ["price"])[""] > 0.5
+
+
+def test_the_bot_answers_the_same_with_its_model_kept(knowledge: Knowledge, tmp_path: Path) -> None:
+    path = tmp_path / "text-model.bin"
+    Matcher(knowledge, model_file=path)
+    kept = Matcher(knowledge, model_file=path)
+    trained = Matcher(knowledge)
+    for question in ("互连网营消师是啥东东", "全媒體運營師分幾個等級？", "小米和vivo哪个好"):
+        a, b = kept.ask(question), trained.ask(question)
+        assert (a.entry_id, a.score, a.reasons) == (b.entry_id, b.score, b.reasons)

@@ -31,6 +31,7 @@ from ..matcher import Matcher
 from ..settings import Settings
 from ..storage import Storage
 from ..taught import Taught
+from ..textmodel import FILE as MODEL_FILE
 from . import (
     choose,
     compare,
@@ -104,9 +105,11 @@ def build_application(
     if not settings.token:
         raise ValueError("build_application needs settings.token")
     logs.protect(settings.token, settings.webhook_secret)
-    matcher = Matcher(knowledge)
-    engine = ChooseEngine(flow or load_flow(DEFAULT_DIR, knowledge), knowledge, matcher)
+    flow = flow or load_flow(DEFAULT_DIR, knowledge)
     storage = Storage.in_dir(settings.data_dir)
+    # (after the database: a start that cannot use DATA_DIR writes nothing there)
+    matcher = Matcher(knowledge, model_file=settings.data_dir / MODEL_FILE)
+    engine = ChooseEngine(flow, knowledge, matcher)
     taught = Taught(matcher, load_learned(settings, knowledge))
     app = (
         Application.builder()

@@ -704,6 +704,7 @@ class Analyzer:
         elif len(topics) > 1:
             result.final_topics = self._final_topics(clauses, topics)
             self._role_as_subject(result, clauses, topics)
+            self._role_pointed(result, clauses, topics)
         # A question form ("有什么区别") yields to a specific topic, but only to one the message
         # asks about: "我是大三学生……两个有什么区别" asks the difference, not eligibility.
         focus = result.final_topics or frozenset(topics)
@@ -900,6 +901,23 @@ class Analyzer:
         if roles:
             result.role_subject = frozenset(roles)
             result.final_topics = (result.final_topics - roles) or frozenset(asked_of)
+
+    def _role_pointed(
+        self, result: Analysis, clauses: list[Clause], topics: dict[str, int]
+    ) -> None:
+        """ "想做视频创推员，这个工种主要负责什么": a clause pointing at a job ("这个工种") and
+        asking what it is or does asks of the one job the message names, wherever it names it.
+        (Asked another topic, "这个岗位工资高吗", the job stays where the clauses put it: made
+        the subject, it lost more answers than it won.)"""
+        syn = self._syn
+        roles = {t for t in topics if syn.topics[t].role}
+        pointing = any(c.asks and any(w in c.text for w in syn.role_pointer_words) for c in clauses)
+        if len(roles) != 1 or not pointing:
+            return
+        if result.final_topics - roles <= {syn.roles_topic}:
+            # What the job does is what its own entry says.
+            result.final_topics = frozenset(roles)
+            result.role_subject -= roles
 
     def _focus(self, asked: str, certs: int, topics: dict[str, int]) -> str:
         """The topic whose focus form the asking part has, when the part asks nothing else

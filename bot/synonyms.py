@@ -120,6 +120,7 @@ class Synonyms:
     roles_topic: str = ""  # the topic covering every role, asked when several roles are
     other_cert_words: tuple[str, ...] = ()  # "那另一个证呢": the certificate not being discussed
     pointer_words: tuple[str, ...] = ()  # "那它能跨级考吗": the certificate being discussed
+    role_pointer_words: tuple[str, ...] = ()  # "这个工种": the one job the message names
     spoken_breaks: tuple[str, ...] = ()  # where a voice-typed run-on would have a comma (然后)
     reason_openings: tuple[str, ...] = ()  # a clause opening so gives a reason (因为)
 
@@ -159,6 +160,7 @@ _SECTIONS: dict[str, str] = {
     "roles_topic": "topic",
     "other_cert_words": "words",
     "pointer_words": "words",
+    "role_pointer_words": "words",
     "spoken_breaks": "words",
     "reason_openings": "words",
     "domain_words": "words",
@@ -485,6 +487,7 @@ def parse_synonyms(data: Any, name: str, problems: list[str]) -> Synonyms | None
         roles_topic=roles_topic,
         other_cert_words=words("other_cert_words"),
         pointer_words=words("pointer_words"),
+        role_pointer_words=words("role_pointer_words"),
         spoken_breaks=words("spoken_breaks"),
         reason_openings=words("reason_openings"),
         domain_words=words("domain_words"),

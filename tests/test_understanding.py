@@ -1579,3 +1579,26 @@ def test_running_an_account_is_no_question_about_who_runs_the_training(matcher: 
     # A WeChat account run as the work, not the accounts that sell the training.
     reply = matcher.ask("管公众号的算全媒体运营师吗")
     assert reply.kind != "fallback" and reply.entry_id != "training.providers", reply.reasons
+
+
+def test_this_job_points_at_the_job_the_message_names(matcher: Matcher) -> None:
+    reply = matcher.ask("编辑转型做平台管理员靠谱吗？这个岗位主要负责什么")
+    assert reply.entry_id == "ims.job.platform_admin", reply.reasons
+    # Without a job named, the jobs are what is asked.
+    assert matcher.ask("互联网营销师这个工种有哪几种").entry_id == "ims.duties"
+
+
+def test_which_tool_to_buy_is_not_in_the_articles_the_app_one_studies_with_is(
+    matcher: Matcher,
+) -> None:
+    for question in ("拍带货视频用哪款手机比较好", "剪辑短视频用什么软件好用啊"):
+        reply = matcher.ask(question)
+        assert reply.kind == "fallback" and "工具" in reply.note, (question, reply.reasons)
+    assert matcher.ask("备考互联网营销师一般用什么app学").entry_id == "ims.study"
+
+
+def test_where_the_one_local_rule_came_from_is_in_the_articles(matcher: Matcher) -> None:
+    reply = matcher.ask("最早那个直播营销专项能力考核规范是哪个城市弄出来的")
+    assert reply.entry_id == "event.jinhua", reply.reasons
+    reply = matcher.ask("想找全媒体运营的工作 哪个城市机会多")
+    assert reply.kind == "fallback" and "地区" in reply.note, reply.reasons

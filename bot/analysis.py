@@ -381,6 +381,11 @@ class Analyzer:
             for t in m.labels
         )
 
+    def names_a_job(self, raw: str) -> bool:
+        """True when the message names one of the certificates' jobs ("选品员")."""
+        topics = self._syn.topics
+        return any(topics[t].role for m in self._topic_matches(self._read(raw)) for t in m.labels)
+
     def _topic_matches(self, text: str) -> list[Match]:
         """The topic words of a text, read for the most cover, without those the message sets
         aside ("除了当主播还能干啥") or only quotes as a claim to check (……是不是真的)."""

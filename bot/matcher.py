@@ -69,6 +69,7 @@ class Context:
     topic: str | None = None
     certs: tuple[str, ...] = ()
     level: str = ""  # the level the conversation is about ("三级要什么条件"), if one was named
+    role: str = ""  # the job the last question was asked of ("平台管理员也分五级吗"), a topic key
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe dict."""
@@ -85,6 +86,7 @@ class Context:
             topic=data.get("topic") if isinstance(data.get("topic"), str) else None,
             certs=tuple(c for c in certs if c in CERTS) if isinstance(certs, list | tuple) else (),
             level=level if isinstance(level := data.get("level"), str) else "",
+            role=role if isinstance(role := data.get("role"), str) else "",
         )
 
 
@@ -315,14 +317,20 @@ class Matcher:
                     # "那互联网营销师呢" asks the same (the price) of the other one.
                     reply = replace(reply, context=self._asked_context(leading, certs))
                 # The score is the confidence it fell short with, as an answer's is.
-                return replace(reply, candidates=candidates, score=round(100 * sure, 1))
+                return replace(
+                    reply,
+                    candidates=candidates,
+                    score=round(100 * sure, 1),
+                    context=replace(reply.context, role=self._role_asked(a)),
+                )
             best = Candidate(ranked[0].entry, 100 * sure, (*ranked[0].reasons, f"p={sure:.2f}"))
         else:
             return self._fallback(query, ranked, "", context, ("nothing close",))
         reply = self._missing(
             query, best, certs, a, ranked, context, features, inherited
         ) or self._answer(query, best, certs, a, ranked, features, context)
-        return replace(reply, candidates=candidates, context=replace(reply.context, level=level))
+        after = replace(reply.context, level=level, role=self._role_asked(a))
+        return replace(reply, candidates=candidates, context=after)
 
     def _missing(
         self,
@@ -606,15 +614,26 @@ class Matcher:
 
     def _resolve_pronoun(self, query: str, context: Context) -> str:
         """ "那他一年挣多少" after an answer about a person: 他 is that person, so the rules about
-        people (what the articles do not tell of them) apply."""
+        people (what the articles do not tell of them) apply. After one about a job, or a
+        question asked of one, 他 is that job."""
         syn = self.knowledge.synonyms
         topic = syn.topics.get(context.topic or "")
-        if topic is None or not topic.named or self.analyzer.names_anyone(query):
+        if topic is None or not (topic.named or topic.role):
+            # "咁佢日常做啲咩嘢" after "平台管理员是不是只有三级": 佢 is that job.
+            topic = syn.topics.get(context.role)
+        if topic is None or self.analyzer.names_anyone(query) or self.analyzer.names_a_job(query):
             return query
         for pronoun in sorted(syn.pronouns, key=len, reverse=True):
             if pronoun in query:
                 return query.replace(pronoun, topic.label, 1)
         return query
+
+    def _role_asked(self, a: Analysis) -> str:
+        """The one job a question is asked of ("平台管理员是不是只有三级"), if there is one; a
+        job someone in the story wants ("他想转行做直播带货") is none."""
+        topics = self.knowledge.synonyms.topics
+        roles = {t for t in (*a.final_topics, *a.role_subject) if topics[t].role}
+        return roles.pop() if len(roles) == 1 and not roles & a.background else ""
 
     def search(self, raw: str, limit: int = 10) -> list[Entry]:
         """Entries for a search box (inline mode), best first: what ``ask`` answers, the other

@@ -1448,10 +1448,16 @@ def test_the_level_asked_about_carries_to_a_follow_up(matcher: Matcher) -> None:
     assert matcher.ask("大概得准备多少钱", lowest).entry_id == "ims.price"
 
 
-def test_the_level_of_the_conversation_survives_a_restart() -> None:
-    context = Context(entry_id="ims.eligibility", topic="eligibility", certs=("ims",), level="三级")
+def test_the_level_and_job_of_the_conversation_survive_a_restart() -> None:
+    context = Context(
+        entry_id="ims.eligibility",
+        topic="eligibility",
+        certs=("ims",),
+        level="三级",
+        role="job_platform",
+    )
     assert Context.from_dict(context.to_dict()) == context
-    assert Context.from_dict({"level": 3}).level == ""
+    assert Context.from_dict({"level": 3, "role": ["x"]}) == Context()
 
 
 def test_a_follow_up_after_a_person_asks_of_what_was_told_of_them(matcher: Matcher) -> None:
@@ -1602,3 +1608,28 @@ def test_where_the_one_local_rule_came_from_is_in_the_articles(matcher: Matcher)
     assert reply.entry_id == "event.jinhua", reply.reasons
     reply = matcher.ask("想找全媒体运营的工作 哪个城市机会多")
     assert reply.kind == "fallback" and "地区" in reply.note, reply.reasons
+
+
+def test_a_pronoun_after_a_question_about_a_job_is_that_job(matcher: Matcher) -> None:
+    context = matcher.ask("視頻創推員係咪都要考證㗎").context
+    assert matcher.ask("佢每日主要做啲乜", context).entry_id == "ims.job.video_creator"
+    # Someone in the story who wants the job is still that someone.
+    context = matcher.ask("我表妹20岁 她想做带货主播 考互联网营销师要啥条件").context
+    reply = matcher.ask("那全媒体运营师呢 她也能考吗", context)
+    assert reply.entry_id == "amo.eligibility", reply.reasons
+
+
+def test_a_certificate_filed_under_a_kind_of_work_asks_what_it_is(matcher: Matcher) -> None:
+    reply = matcher.ask("互联网营销师究竟算不算主播啊")
+    assert reply.entry_id == "ims.definition", reply.reasons
+    assert matcher.ask("营销师算不算卖货的").entry_id == "ims.definition"
+
+
+def test_which_certificate_carries_more_weight_asks_their_value(matcher: Matcher) -> None:
+    reply = matcher.ask("说真的 全媒体运营师和互联网营销师哪个更硬")
+    assert reply.entry_id == "compare.value", reply.reasons
+
+
+def test_who_takes_the_training_asks_why_people_enrol(matcher: Matcher) -> None:
+    reply = matcher.ask("报营销师培训的人 大部分是想做什么")
+    assert reply.entry_id == "training.demand", reply.reasons

@@ -48,6 +48,9 @@ _WHICH = re.compile("哪(一)?(个|张|种)")
 WHICH_REACH = 8
 # A number and 几 is a rough count ("六十几岁", "十几年"), not a question.
 _ROUGH_COUNT = re.compile(r"[0-9０-９一二两三四五六七八九十百千]+几")
+# "那个什么授权机构": 什么 as a pause while a name is sought, not a question ("那个什么时候考",
+# "这个什么意思" ask).
+_HESITATION = re.compile("(?:那个|那|这个)什么(?!时候|意思|价|用|样|$)")
 # A clause that opens by measuring against something ("比互联网营销师平均工资高多少倍") asks of
 # the subject of the clause before it: it is not a question apart.
 _MEASURED = re.compile(r"^(那|那么|是不是|会不会|能|要)?(比|跟[^，。？]{1,12}比)")
@@ -314,7 +317,7 @@ class Analyzer:
             asks = marked or (
                 not text.startswith(self._syn.reason_openings)
                 and (
-                    bool(self._questions.find(_ROUGH_COUNT.sub("", text)))
+                    bool(self._questions.find(_HESITATION.sub("", _ROUGH_COUNT.sub("", text))))
                     or text.endswith(_ASKING_ENDS)
                     or bool(_A_NOT_A.search(text))
                     or bool(_ALTERNATIVE.search(text))

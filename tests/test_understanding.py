@@ -1633,3 +1633,21 @@ def test_which_certificate_carries_more_weight_asks_their_value(matcher: Matcher
 def test_who_takes_the_training_asks_why_people_enrol(matcher: Matcher) -> None:
     reply = matcher.ask("报营销师培训的人 大部分是想做什么")
     assert reply.entry_id == "training.demand", reply.reasons
+
+
+def test_cantonese_or_between_the_two_certificates_compares_them(matcher: Matcher) -> None:
+    reply = matcher.ask("搵人幫手做直播 請營銷師定全媒體運營師好")
+    assert reply.entry_id == "compare.suitability", reply.reasons
+
+
+def test_a_pause_for_a_name_is_not_a_question_of_its_own(matcher: Matcher) -> None:
+    context = matcher.ask("营销师证个人能直接报名吗").context
+    reply = matcher.ask("那个什么授权机构 名单在哪能看到", context)
+    assert reply.kind == "fallback" and "机构" in reply.note, reply.reasons
+    assert matcher.ask("那个什么时候能报名", context).entry_id != "both.registration"
+
+
+def test_what_skipping_a_level_costs_is_not_in_the_articles(matcher: Matcher) -> None:
+    context = matcher.ask("营销师可不可以越级报考").context
+    reply = matcher.ask("越级的话要多交多少钱", context)
+    assert reply.kind == "fallback" and "2180" in reply.note, reply.reasons

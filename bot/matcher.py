@@ -48,6 +48,10 @@ BACKGROUND = 0.5  # a topic only in the story around a question ("我是大三�
 RERANKED = 3  # the re-ranker reorders this many of the first candidates
 # Words that speak of the person asking ("那你呢", "那咱们呢"), not of someone else.
 _FIRST_PERSON = re.compile(r"[我你咱俺您]|自己|本人")
+# 一级 after a demonstrative or a comparison names no level: "最低那一级", "高一级". (A
+# message opening "那一级呢" asks of 一级.)
+_NOT_A_LEVEL = "(?<![这哪每第同上下低高])(?<!.那)"
+_NO_LEVEL = re.compile(f"(?!{_NOT_A_LEVEL})一级")
 
 
 def _leading_topic(topics: dict[str, int]) -> str:
@@ -174,14 +178,10 @@ class Matcher:
                 for word in words:
                     self._token_rows[word].append(row)
         self._no_similarity = dict.fromkeys(range(len(knowledge.entries)), 0.0)
-        # The levels a message may name ("三级", "初级工"). 一级 after a demonstrative or a
-        # comparison names no level: "最低那一级", "高一级".
+        # The levels a message may name ("三级", "初级工"), not 一级 after 那 or 高.
         levels = sorted(knowledge.synonyms.title_levels, key=len, reverse=True)
         self._levels = re.compile(
-            "|".join(
-                ("(?<![那这哪每第同上下低高])" if lv.startswith("一") else "") + re.escape(lv)
-                for lv in levels
-            )
+            "|".join((_NOT_A_LEVEL if lv.startswith("一") else "") + re.escape(lv) for lv in levels)
             or "(?!)"
         )
         # The words a follow-up opens with ("那", "那么"), longest first.
@@ -586,12 +586,12 @@ class Matcher:
     def _lacking(entry: Entry, a: Analysis) -> str | None:
         """The note of the first specific the entry declares missing that the message asks
         for (words in what it seeks, none of the words that show it asks what the entry says)."""
+        sought = _NO_LEVEL.sub("", a.sought)  # "最低那一级" names no level
         return next(
             (
                 gap.note
                 for gap in entry.lacks
-                if any(w in a.sought for w in gap.words)
-                and not any(w in a.text for w in gap.unless)
+                if any(w in sought for w in gap.words) and not any(w in a.text for w in gap.unless)
             ),
             None,
         )

@@ -1651,3 +1651,33 @@ def test_what_skipping_a_level_costs_is_not_in_the_articles(matcher: Matcher) ->
     context = matcher.ask("营销师可不可以越级报考").context
     reply = matcher.ask("越级的话要多交多少钱", context)
     assert reply.kind == "fallback" and "2180" in reply.note, reply.reasons
+
+
+def test_the_lowest_level_is_no_level_the_articles_lack_a_price_for(matcher: Matcher) -> None:
+    reply = matcher.ask("全媒体运营师先不说 互联网营销师最低那一级大概要多少钱")
+    assert reply.entry_id == "ims.price", reply.reasons
+    # Asked on its own after a price, 那一级呢 asks of 一级, whose price the articles lack.
+    context = matcher.ask("互联网营销师五级报名多少钱").context
+    reply = matcher.ask("那一级呢", context)
+    assert reply.kind == "fallback" and "三级及以上" in reply.note, reply.reasons
+
+
+def test_what_a_run_on_goes_on_to_ask_after_i_want_to_ask_is_the_question(
+    matcher: Matcher,
+) -> None:
+    reply = matcher.ask(
+        "我妈刷抖音看到有人说交两千块包过互联网营销师我想问一下考这个证一般要花多少钱"
+    )
+    assert reply.entry_id == "ims.price", reply.reasons
+    reply = matcher.ask("有人跟我说互联网营销师保过班很多我就想问这个证靠谱吗是国家认可的吗")
+    assert reply.entry_id == "both.official", reply.reasons
+
+
+def test_whether_someone_is_a_swindler_is_no_dispute_to_settle(matcher: Matcher) -> None:
+    reply = matcher.ask("培训机构是不是骗子啊")
+    assert reply.entry_id == "training.providers", reply.reasons
+
+
+def test_whether_a_local_school_runs_a_class_is_not_in_the_articles(matcher: Matcher) -> None:
+    reply = matcher.ask("我们县城那边的职校有没有开全媒体运营师的班")
+    assert reply.kind == "fallback" and "地区" in reply.note, reply.reasons

@@ -767,7 +767,10 @@ class Analyzer:
         sought = result.sought
         for shift in self._syn.shifts:
             # "营销师培训以后会火吗": with 培训 in what it asks, the outlook asked is the
-            # training market's (培训 in the story before the question does not count).
+            # training market's (培训 in the story before the question does not count). A shift
+            # that depends on the answer before is the matcher's (``Matcher._shifted``).
+            if shift.after:
+                continue
             if shift.source in topics and any(
                 w in asked or w in plain or w in sought for w in shift.when
             ):

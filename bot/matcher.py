@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, process
 from .analysis import ABOUT_BOT, Analysis, Analyzer
 from .knowledge import CERTS, Entry, Knowledge
 from .ngram import NgramIndex
+from .synonyms import Shift
 from .textmodel import TextModel
 
 # Thresholds and weights: the only tuning knobs, all here.
@@ -207,6 +208,7 @@ class Matcher:
         if a.greeting and (not a.topics or a.greeting == ABOUT_BOT):
             return Reply(kind="greeting", query=query, context=context, greeting=a.greeting)
 
+        a = self._shifted(a, context)
         certs, topics, inherited = self._resolve_followup(a, context)
         ranked = self.rank(a, certs, topics)
         # A message with no subject of its own, or one that points back (那个, 这些), continues
@@ -627,6 +629,34 @@ class Matcher:
             if pronoun in query:
                 return query.replace(pronoun, topic.label, 1)
         return query
+
+    def _shifted(self, a: Analysis, context: Context) -> Analysis:
+        """ "是不是门槛很低" after an answer about who runs the training asks the training's
+        threshold, not the exam's requirements: the shifts that hold after such an answer."""
+        goes_on = bool(context.entry_id) and (a.elliptical or a.followup or a.topical)
+        for shift in self.knowledge.synonyms.shifts:
+            if not (
+                shift.after
+                and goes_on
+                and context.topic in shift.after
+                and shift.source in a.topics
+                and any(w in a.asked for w in shift.when)
+            ):
+                continue
+
+            def moved(keys: frozenset[str], shift: Shift = shift) -> frozenset[str]:
+                return frozenset(shift.target if k == shift.source else k for k in keys)
+
+            topics = dict(a.topics)
+            strength = topics.pop(shift.source)
+            topics[shift.target] = max(strength, topics.get(shift.target, 0))
+            a = replace(
+                a,
+                topics=topics,
+                final_topics=moved(a.final_topics),
+                background=moved(a.background),
+            )
+        return a
 
     def _role_asked(self, a: Analysis) -> str:
         """The one job a question is asked of ("平台管理员是不是只有三级"), if there is one; a

@@ -43,11 +43,13 @@ class Topic:
 
 @dataclass(frozen=True)
 class Shift:
-    """With one of ``when`` in the message, topic ``source`` means topic ``target``."""
+    """With one of ``when`` in the message, topic ``source`` means topic ``target``; with
+    ``after``, only in a follow-up to an answer on one of those topics."""
 
     when: tuple[str, ...]
     source: str
     target: str
+    after: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -376,16 +378,17 @@ def _shifts(r: _Reader, value: Any, line: int, topics: Mapping[str, Topic]) -> t
     out = []
     for item in value:
         at = line_of(item, line)
-        if not isinstance(item, dict) or set(item) - {"when", "from", "to", LINE_KEY}:
-            r.problem(at, "shifts items have exactly 'when', 'from' and 'to'")
+        if not isinstance(item, dict) or set(item) - {"when", "from", "to", "after", LINE_KEY}:
+            r.problem(at, "shifts items have 'when', 'from', 'to' and optionally 'after'")
             continue
         when = r.words(item.get("when"), "shifts 'when'", at)
+        after = r.words(item.get("after") or [], "shifts 'after'", at)
         source, target = item.get("from"), item.get("to")
-        for ref in (source, target):
+        for ref in (source, target, *after):
             if ref not in topics:
                 r.problem(at, f"shifts: unknown topic {ref!r}")
-        if when and source in topics and target in topics:
-            out.append(Shift(when, str(source), str(target)))
+        if when and source in topics and target in topics and set(after) <= set(topics):
+            out.append(Shift(when, str(source), str(target), after))
     return tuple(out)
 
 

@@ -85,3 +85,8 @@ def test_a_topic_compared_in_an_unknown_one_is_reported(kb_copy: Path) -> None:
 def test_a_bad_compare_pattern_is_reported(kb_copy: Path) -> None:
     problems = _break(kb_copy, "compare_pattern: '", "compare_pattern: '(")
     assert any("compare_pattern: bad pattern" in p for p in problems)
+
+
+def test_a_shift_after_an_unknown_topic_is_reported(kb_copy: Path) -> None:
+    problems = _break(kb_copy, "after: [training_providers,", "after: [training_provider,")
+    assert any("shifts: unknown topic 'training_provider'" in p for p in problems)

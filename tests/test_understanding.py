@@ -1681,3 +1681,13 @@ def test_whether_someone_is_a_swindler_is_no_dispute_to_settle(matcher: Matcher)
 def test_whether_a_local_school_runs_a_class_is_not_in_the_articles(matcher: Matcher) -> None:
     reply = matcher.ask("我们县城那边的职校有没有开全媒体运营师的班")
     assert reply.kind == "fallback" and "地区" in reply.note, reply.reasons
+
+
+def test_asked_of_those_running_the_training_the_threshold_is_their_business(
+    matcher: Matcher,
+) -> None:
+    context = matcher.ask("营销师培训都是哪些机构在办").context
+    reply = matcher.ask("他们为啥都来做这个 门槛很低吗", context)
+    assert reply.entry_id == "training.barrier", reply.reasons
+    # Without an answer about them, the threshold is the exam's.
+    assert matcher.ask("他们为啥都来考这个 门槛很低吗").entry_id != "training.barrier"

@@ -83,7 +83,8 @@ OTHER_SETS = [p for p in tuned_sets() if p != DEFAULT_FILE]
 # CG and CH, qa54 to qa57 the blind sets CM, CN, CQ and CR, qa58 and qa59 the blind sets CW and CX,
 # qa60 and qa61 the blind sets DA and DB, qa62 and qa63 the blind sets DG and DH, qa64 to qa67 the
 # blind sets DQ, DR, DS and DT, qa68 and qa69 the blind sets EC and ED, qa70 to qa73 the blind sets
-# EI, EJ, EK and EL, qa74 to qa79 the blind sets EM, EN, EQ, ER, ES and ET).
+# EI, EJ, EK and EL, qa74 to qa79 the blind sets EM, EN, EQ, ER, ES and ET, qa80 to qa89 the blind
+# sets EY, EZ, FA, FB, FC, FD, FE, FF, FG and FH).
 FLOORS = {
     "qa6": (0.85, 0.97),
     "qa7": (0.85, 0.80),
@@ -145,7 +146,7 @@ FLOORS = {
     "qa63": (1.00, 0.97),
     "qa64": (0.98, 1.00),
     "qa65": (0.98, 1.00),
-    "qa66": (0.98, 1.00),
+    "qa66": (0.98, 0.97),
     "qa67": (0.98, 1.00),
     "qa68": (0.97, 1.00),
     "qa69": (0.96, 1.00),
@@ -159,6 +160,16 @@ FLOORS = {
     "qa77": (0.98, 1.00),
     "qa78": (0.98, 1.00),
     "qa79": (0.96, 1.00),
+    "qa80": (1.00, 1.00),
+    "qa81": (1.00, 1.00),
+    "qa82": (0.96, 0.97),
+    "qa83": (0.97, 1.00),
+    "qa84": (0.97, 0.97),
+    "qa85": (1.00, 1.00),
+    "qa86": (0.97, 1.00),
+    "qa87": (0.97, 1.00),
+    "qa88": (1.00, 0.97),
+    "qa89": (0.98, 1.00),
 }
 
 

@@ -139,6 +139,18 @@ def _colloquial(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     return out
 
 
+def shift_topic(result: Analysis, shift: Shift) -> None:
+    """Move what the analysis found of ``shift.source`` to ``shift.target``, in place."""
+
+    def moved(keys: frozenset[str]) -> frozenset[str]:
+        return frozenset(shift.target if k == shift.source else k for k in keys)
+
+    strength = result.topics.pop(shift.source)
+    result.topics[shift.target] = max(strength, result.topics.get(shift.target, 0))
+    result.final_topics = moved(result.final_topics)
+    result.background = moved(result.background)
+
+
 class Analyzer:
     """Turns raw text into an Analysis using the knowledge's synonyms."""
 
@@ -774,14 +786,7 @@ class Analyzer:
             if shift.source in topics and any(
                 w in asked or w in plain or w in sought for w in shift.when
             ):
-
-                def moved(keys: frozenset[str], shift: Shift = shift) -> frozenset[str]:
-                    return frozenset(shift.target if k == shift.source else k for k in keys)
-
-                strength = topics.pop(shift.source)
-                topics[shift.target] = max(strength, topics.get(shift.target, 0))
-                result.final_topics = moved(result.final_topics)
-                result.background = moved(result.background)
+                shift_topic(result, shift)
         if result.final_topics:
             result.final_topics &= frozenset(topics)
         self._umbrella(result, topics)

@@ -18,10 +18,9 @@ from typing import Any, Literal
 
 from rapidfuzz import fuzz, process
 
-from .analysis import ABOUT_BOT, Analysis, Analyzer
+from .analysis import ABOUT_BOT, Analysis, Analyzer, shift_topic
 from .knowledge import CERTS, Entry, Knowledge
 from .ngram import NgramIndex
-from .synonyms import Shift
 from .textmodel import TextModel
 
 # Thresholds and weights: the only tuning knobs, all here.
@@ -52,7 +51,7 @@ _FIRST_PERSON = re.compile(r"[我你咱俺您]|自己|本人")
 # 一级 after a demonstrative or a comparison names no level: "最低那一级", "高一级". (A
 # message opening "那一级呢" asks of 一级.)
 _NOT_A_LEVEL = "(?<![这哪每第同上下低高])(?<!.那)"
-_NO_LEVEL = re.compile(f"(?!{_NOT_A_LEVEL})一级")
+_NO_LEVEL = re.compile("(?<=[这哪每第同上下低高])一级|(?<=.那)一级")
 
 
 def _leading_topic(topics: dict[str, int]) -> str:
@@ -643,19 +642,8 @@ class Matcher:
                 and any(w in a.asked for w in shift.when)
             ):
                 continue
-
-            def moved(keys: frozenset[str], shift: Shift = shift) -> frozenset[str]:
-                return frozenset(shift.target if k == shift.source else k for k in keys)
-
-            topics = dict(a.topics)
-            strength = topics.pop(shift.source)
-            topics[shift.target] = max(strength, topics.get(shift.target, 0))
-            a = replace(
-                a,
-                topics=topics,
-                final_topics=moved(a.final_topics),
-                background=moved(a.background),
-            )
+            a = replace(a, topics=dict(a.topics))  # (the analysis may be shared: a copy moves)
+            shift_topic(a, shift)
         return a
 
     def _role_asked(self, a: Analysis) -> str:

@@ -219,7 +219,10 @@ class Matcher:
         )
         named_level = self._levels.search(a.text)
         level = named_level.group(0) if named_level else ""
-        if continues and context.level and not level:
+        # A question naming its certificate and a topic of its own ("互联网营销师算不算主播")
+        # starts afresh; "那互联网营销师呢", "那营销师要多少钱" go on with the level asked before.
+        afresh = bool(a.certs) and bool(a.topics) and not a.opens
+        if continues and context.level and not level and not afresh:
             # "咁要几多钱" after "三级要咩条件": the level named before is still the one asked
             # of, so a detail the articles lack for it (三级's price) is said so.
             level = context.level

@@ -1691,3 +1691,16 @@ def test_asked_of_those_running_the_training_the_threshold_is_their_business(
     assert reply.entry_id == "training.barrier", reply.reasons
     # Without an answer about them, the threshold is the exam's.
     assert matcher.ask("他们为啥都来考这个 门槛很低吗").entry_id != "training.barrier"
+
+
+def test_a_question_with_its_own_topic_and_certificate_drops_the_level_asked_before(
+    matcher: Matcher,
+) -> None:
+    context = matcher.ask("互联网营销师三级要啥条件").context
+    context = matcher.ask("互联网营销师到底是干嘛的", context).context
+    reply = matcher.ask("考这个证一般要花多少钱", context)
+    assert reply.entry_id == "ims.price", (reply.reasons, reply.note)
+    # A bare follow-up still goes on with it: 三级's price is not in the articles.
+    context = matcher.ask("互联网营销师三级要啥条件").context
+    reply = matcher.ask("要多少钱", context)
+    assert reply.kind == "fallback" and "三级" in reply.note, reply.reasons

@@ -46,8 +46,8 @@ _DEMONSTRATIVE = re.compile("(这|那)(个|种|类|些)")
 # "哪个", and how far after it the criterion of a choice is looked for.
 _WHICH = re.compile("哪(一)?(个|张|种)")
 WHICH_REACH = 8
-# A number and 几 is a rough count ("六十几岁", "十几年"), not a question.
-_ROUGH_COUNT = re.compile(r"[0-9０-９一二两三四五六七八九十百千]+几")
+# A number and 几 is a rough count ("六十几岁", "十几年", "好几种"), not a question.
+_ROUGH_COUNT = re.compile(r"(?:[0-9０-９一二两三四五六七八九十百千]+|好)几")
 # "那个什么授权机构": 什么 as a pause while a name is sought, not a question ("那个什么时候考",
 # "这个什么意思" ask).
 _HESITATION = re.compile("(?:那个|那|这个)什么(?!时候|意思|价|用|样|$)")
@@ -578,6 +578,8 @@ class Analyzer:
                 head = title[: -len(kind)]
                 if not head or (self._title_leads and self._title_leads.search(head)):
                     return True
+                if _A_NOT_A.fullmatch(head[-3:]):
+                    return True  # "老板看不看证": a verb asked as a question, then its object
                 if any(m.end == len(head) for m in self._domain.find(head)):
                     return True
         return False
@@ -921,17 +923,24 @@ class Analyzer:
     def _role_pointed(
         self, result: Analysis, clauses: list[Clause], topics: dict[str, int]
     ) -> None:
-        """ "想做视频创推员，这个工种主要负责什么": a clause pointing at a job ("这个工种") and
-        asking what it is or does asks of the one job the message names, wherever it names it.
+        """ "想做视频创推员，这个工种主要负责什么", "听说有个选品员 这活是干啥的": a clause
+        pointing at a job ("这个工种", "这活") and asking what it is or does asks of the one job
+        the message names, wherever it names it; so does asking only what something is in a
+        message that names no certificate.
         (Asked another topic, "这个岗位工资高吗", the job stays where the clauses put it: made
         the subject, it lost more answers than it won.)"""
         syn = self._syn
         roles = {t for t in topics if syn.topics[t].role}
         pointing = any(c.asks and any(w in c.text for w in syn.role_pointer_words) for c in clauses)
+        generic = {t for t in result.final_topics if syn.topics[t].generic}
+        if not pointing and generic == result.final_topics:
+            # "听说有个叫直播销售员的 这个是干啥的": asked only what something is, with no
+            # certificate named, the job is the one thing named to be asked of.
+            pointing = not self._certs.find("".join(c.text for c in clauses))
         if len(roles) != 1 or not pointing:
             return
-        if result.final_topics - roles <= {syn.roles_topic}:
-            # What the job does is what its own entry says.
+        if result.final_topics - roles - generic <= {syn.roles_topic}:
+            # What the job is and does is what its own entry says.
             result.final_topics = frozenset(roles)
             result.role_subject -= roles
 

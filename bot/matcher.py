@@ -144,6 +144,10 @@ class Matcher:
         self.knowledge = knowledge
         self.analyzer = Analyzer(knowledge)
         self._other_words = knowledge.synonyms.other_cert_words
+        # "小米和vivo哪个好": a join word before the which-question sets up a pair of its own
+        # (a measure word such as 比 does not).
+        joins = [re.escape(j) for j in knowledge.synonyms.title_joins if "比" not in j]
+        self._own_pair = re.compile(f"(?:{'|'.join(joins)}).*[哪谁]") if joins else None
         self._owner: list[int] = []
         self._cores: list[str] = []
         self._tokens: list[str] = []
@@ -216,7 +220,7 @@ class Matcher:
         # ("这个好难") never does.
         continues = (
             bool(context.entry_id) and (a.elliptical or a.followup or a.topical) and not a.remark
-        )
+        ) or self._weighs_pair(a, context)
         named_level = self._levels.search(a.text)
         level = named_level.group(0) if named_level else ""
         # A question naming its certificate and a topic of its own ("互联网营销师算不算主播")
@@ -849,6 +853,20 @@ class Matcher:
                 return entry
         return None
 
+    def _weighs_pair(self, a: Analysis, context: Context) -> bool:
+        """True when a comparison names no pair of its own ("哪个比较适合我这种靠写字吃饭的人")
+        right after an answer about both certificates: the two it weighs are those.
+        "小米和vivo哪个好" sets up its own pair."""
+        return (
+            a.compare
+            and len(context.certs) == 2
+            and bool(context.entry_id)
+            and not a.certs
+            and not a.other_title
+            and not a.remark
+            and not (self._own_pair and self._own_pair.search(a.text))
+        )
+
     def _resolve_followup(
         self, a: Analysis, context: Context
     ) -> tuple[tuple[str, ...], dict[str, int], bool]:
@@ -905,11 +923,22 @@ class Matcher:
             and (not a.certs or a.elliptical)
             and not a.formed & topics.keys()
         ):
-            refined = self.knowledge.synonyms.topics
+            syn = self.knowledge.synonyms
+            refined = syn.topics
+            before = refined.get(context.topic)
             if all(context.topic in refined[t].refines for t in topics):
                 # "那四级呢" after the eligibility answer: eligibility, for that level; so is
                 # "那全媒体运营师四级呢" after a price. Asked in its own form ("那有几个级别呢"),
                 # the level is the question.
+                topics = {context.topic: 1}
+            elif (
+                before is not None
+                and not (before.role or before.generic or before.key == syn.roles_topic)
+                and all(refined[t].role for t in topics)
+            ):
+                # "那平台管理员呢" after the levels: the levels, asked of that job (the
+                # certificate's entry tells it, or says what it lacks for the job); after what
+                # the certificate is or does, the job's own entry answers.
                 topics = {context.topic: 1}
         return certs, topics, inherited
 

@@ -1704,3 +1704,118 @@ def test_a_question_with_its_own_topic_and_certificate_drops_the_level_asked_bef
     context = matcher.ask("互联网营销师三级要啥条件").context
     reply = matcher.ask("要多少钱", context)
     assert reply.kind == "fallback" and "三级" in reply.note, reply.reasons
+
+
+def test_a_verb_before_a_certificate_word_names_no_other_certificate(matcher: Matcher) -> None:
+    # "看不看证", "考出来的证书": what is done with a certificate, not another one.
+    assert matcher.ask("老板招人看不看证 这个证有用吗").entry_id == "ims.value"
+    assert matcher.ask("考下来证书哪个单位发").entry_id == "ims.issuer"
+
+
+def test_a_sum_of_money_after_only_is_no_age(matcher: Matcher) -> None:
+    context = matcher.ask("互联网营销师平均月薪多少").context
+    reply = matcher.ask("才8千多啊 那全媒体的呢", context)
+    assert reply.entry_id == "amo.salary", reply.reasons
+
+
+def test_a_which_question_after_both_certificates_weighs_those_two(matcher: Matcher) -> None:
+    context = matcher.ask("两个证有啥不同").context
+    reply = matcher.ask("哪个比较适合我这种天天码字的人", context)
+    assert reply.entry_id == "compare.suitability", reply.reasons
+    # A pair of its own is no continuation.
+    assert matcher.ask("苹果和华为哪个好", context).kind == "fallback"
+    # Nor is the same question with nothing discussed before.
+    assert matcher.ask("哪个比较适合我这种天天码字的人").kind == "fallback"
+
+
+def test_what_kind_of_outfit_runs_the_training_asks_who_runs_it(matcher: Matcher) -> None:
+    assert matcher.ask("这些办培训班的都是啥单位").entry_id == "training.providers"
+
+
+def test_several_is_no_question_of_its_own(matcher: Matcher) -> None:
+    # "好几种" counts; it does not ask what the certificate looks like.
+    reply = matcher.ask("营销师证书谁颁发的 我在网上看到好几种样子的")
+    assert reply.entry_id == "ims.issuer", (reply.reasons, reply.note)
+
+
+def test_who_gains_most_if_the_training_takes_off_is_in_the_articles(matcher: Matcher) -> None:
+    assert matcher.ask("营销师培训将来要是火了 哪些机构最占便宜").entry_id == "training.outlook"
+    reply = matcher.ask("哪家机构便宜")
+    assert reply.kind == "fallback" and "机构" in reply.note, reply.reasons
+
+
+def test_a_homophone_slip_in_revise_is_read(matcher: Matcher) -> None:
+    assert matcher.ask("互联网营销师咋附习").entry_id == "ims.study"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        (
+            "我在老家开了个小卖部 想在快手上卖点土特产 听人说有个叫视频创推员的 这活是干嘛的",
+            "ims.job.video_creator",
+        ),
+        (
+            "我在老家开了个小卖部 想在快手上卖点土特产 听人说有个叫平台管理员的 这个是干嘛的",
+            "ims.job.platform_admin",
+        ),
+    ],
+)
+def test_what_this_is_asked_after_naming_only_a_job_is_that_job(
+    matcher: Matcher, question: str, entry_id: str
+) -> None:
+    assert matcher.ask(question).entry_id == entry_id
+
+
+def test_the_same_departments_asked_of_the_other_certificate_are_its_origin(
+    matcher: Matcher,
+) -> None:
+    context = matcher.ask("全媒体运营师哪年出来的 哪些部门发布的").context
+    reply = matcher.ask("那互联网营销师呢 也是那几个部门发的吗", context)
+    assert reply.entry_id == "ims.origin", reply.reasons
+
+
+def test_any_company_running_the_training_asks_its_threshold(matcher: Matcher) -> None:
+    reply = matcher.ask(
+        "老师布置了作业要写互联网营销师培训市场分析 想知道这行门槛高不高 怎么连做服装的公司都来做"
+    )
+    assert reply.entry_id == "training.barrier", reply.reasons
+
+
+def test_next_year_after_an_age_asks_the_age_rule_not_a_date(matcher: Matcher) -> None:
+    for question in ("我今年17岁能报名互联网营销师吗", "我17岁了明年能不能报名全媒体运营师"):
+        reply = matcher.ask(question)
+        assert reply.entry_id in {"ims.eligibility", "amo.eligibility"}, (question, reply.reasons)
+    # With no age told, when to register is a date the articles lack.
+    assert matcher.ask("互联网营销师明年能报吗").kind == "fallback"
+
+
+def test_the_day_of_something_dated_by_month_is_not_in_the_articles(matcher: Matcher) -> None:
+    reply = matcher.ask("全媒体运营师是哪一天正式公布的")
+    assert reply.kind == "fallback" and "哪一天" in reply.note, reply.reasons
+    assert matcher.ask("全媒体运营师是哪一年公布的").entry_id == "amo.origin"
+
+
+def test_a_job_named_after_the_levels_asks_its_levels(matcher: Matcher) -> None:
+    context = matcher.ask("营销师证分几个级").context
+    reply = matcher.ask("那平台管理员呢", context)
+    # The levels entry names 平台管理员's three levels; for another job it says what it lacks.
+    assert reply.entry_id == "ims.levels", reply.reasons
+    reply = matcher.ask("那视频创推员呢", context)
+    assert reply.kind == "fallback" and "视频创推员" in reply.note, reply.reasons
+    # After what the certificate is, the job's own entry answers.
+    context = matcher.ask("互联网营销师是干嘛的").context
+    assert matcher.ask("那选品员呢", context).entry_id == "ims.job.product_selector"
+
+
+def test_an_influencer_streamer_is_a_likeness_a_class_for_them_is_the_training(
+    matcher: Matcher,
+) -> None:
+    assert matcher.ask("互联网营销师说白了是不是就是网红主播").entry_id == "ims.definition"
+    reply = matcher.ask("营销师培训跟网红主播速成班有啥两样")
+    assert reply.entry_id == "training.vs_influencer", reply.reasons
+
+
+def test_how_the_pay_figures_were_counted_is_not_in_the_articles(matcher: Matcher) -> None:
+    reply = matcher.ask("全媒体运营师平均工资是怎么统计的 有中位数吗")
+    assert reply.kind == "fallback" and "中位数" in reply.note, reply.reasons

@@ -84,7 +84,8 @@ OTHER_SETS = [p for p in tuned_sets() if p != DEFAULT_FILE]
 # qa60 and qa61 the blind sets DA and DB, qa62 and qa63 the blind sets DG and DH, qa64 to qa67 the
 # blind sets DQ, DR, DS and DT, qa68 and qa69 the blind sets EC and ED, qa70 to qa73 the blind sets
 # EI, EJ, EK and EL, qa74 to qa79 the blind sets EM, EN, EQ, ER, ES and ET, qa80 to qa89 the blind
-# sets EY, EZ, FA, FB, FC, FD, FE, FF, FG and FH).
+# sets EY, EZ, FA, FB, FC, FD, FE, FF, FG and FH, qa90 to qa99 the blind sets FQ, FR, FS, FT, FU,
+# FV, FW, FX, FY and FZ).
 FLOORS = {
     "qa6": (0.85, 0.97),
     "qa7": (0.85, 0.80),
@@ -170,6 +171,16 @@ FLOORS = {
     "qa87": (0.97, 1.00),
     "qa88": (1.00, 0.97),
     "qa89": (0.98, 1.00),
+    "qa90": (0.97, 0.97),
+    "qa91": (0.97, 0.97),
+    "qa92": (0.98, 0.97),
+    "qa93": (0.97, 0.94),
+    "qa94": (1.00, 1.00),
+    "qa95": (0.98, 1.00),
+    "qa96": (1.00, 0.94),
+    "qa97": (1.00, 1.00),
+    "qa98": (1.00, 0.94),
+    "qa99": (0.97, 0.97),
 }
 
 

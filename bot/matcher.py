@@ -632,8 +632,10 @@ class Matcher:
         if topic is None or self.analyzer.names_anyone(query) or self.analyzer.names_a_job(query):
             return query
         for pronoun in sorted(syn.pronouns, key=len, reverse=True):
-            if pronoun in query:
-                return query.replace(pronoun, topic.label, 1)
+            # "其他省出了没有": 其他 is "other", no pronoun.
+            found = re.search(f"(?<!其){re.escape(pronoun)}", query)
+            if found:
+                return query[: found.start()] + topic.label + query[found.end() :]
         return query
 
     def _shifted(self, a: Analysis, context: Context) -> Analysis:

@@ -1819,3 +1819,32 @@ def test_an_influencer_streamer_is_a_likeness_a_class_for_them_is_the_training(
 def test_how_the_pay_figures_were_counted_is_not_in_the_articles(matcher: Matcher) -> None:
     reply = matcher.ask("全媒体运营师平均工资是怎么统计的 有中位数吗")
     assert reply.kind == "fallback" and "中位数" in reply.note, reply.reasons
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("然后我还想问问就是考试是在网上考还是得去现场", "ims.exam"),
+        ("想请教一下双减跟职业教育啥关系 我在写稿子", "event.shuangjian"),
+    ],
+)
+def test_a_spoken_opening_is_no_subject_of_its_own(
+    matcher: Matcher, question: str, entry_id: str
+) -> None:
+    assert matcher.ask(question).entry_id == entry_id
+
+
+def test_a_short_video_operator_is_another_trade(matcher: Matcher) -> None:
+    reply = matcher.ask("短视频运营师跟全媒体运营师是一回事吗")
+    assert reply.kind == "fallback", reply.reasons
+
+
+def test_where_to_download_a_document_is_not_in_the_articles(matcher: Matcher) -> None:
+    reply = matcher.ask("金华那个考核规范原文在哪下载")
+    assert reply.kind == "fallback" and "下载" in reply.note, reply.reasons
+
+
+def test_other_is_no_pronoun_for_what_was_just_answered(matcher: Matcher) -> None:
+    # 其他 holds 他, but "其他城市" are other places, not 金华 again.
+    context = matcher.ask("浙江金华出了个考核规范").context
+    assert matcher.ask("其他城市有没有类似的", context).kind == "fallback"

@@ -9,6 +9,7 @@ guesses and says honestly that the question is not in its knowledge.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import re
 from collections import defaultdict
@@ -165,10 +166,10 @@ class Matcher:
                 self._cores.append(a.core)
                 self._tokens.append(a.tokens)
         self._ngrams = NgramIndex(texts)
-        docs = [
-            (self.analyzer.reading(p), e.id) for e in knowledge.entries for p in e.phrasings
-        ] + [
-            (self.analyzer.reading(x.text), x.entry or "")
+        # (A question asked in several sets is read once.)
+        read = functools.cache(self.analyzer.reading)
+        docs = [(read(p), e.id) for e in knowledge.entries for p in e.phrasings] + [
+            (read(x.text), x.entry or "")
             for name, examples in knowledge.examples.items()
             if name != leave_out
             for x in examples

@@ -29,11 +29,11 @@ from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from itertools import pairwise
 from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-MAX_N = 3
 # Additive smoothing. Every set left out in turn (the text model alone, over every label):
 # 0.3 answers 53% right and declines 99%, 0.1 80% / 97%, 0.03 90% / 90%, 0.01 91% / 85%. A
 # gram a label never saw weighs less against it the smaller this is, and the "decline" label,
@@ -42,12 +42,21 @@ MAX_N = 3
 # blind ones, and declined as many.
 DEFAULT_ALPHA = 0.03
 FILE = "text-model.bin"  # its name in DATA_DIR
-MAGIC = b"bot-text-model 1\n"  # what a kept model's file starts with
+MAGIC = b"bot-text-model 2\n"  # what a kept model's file starts with
 
 
-def grams(text: str) -> Counter[str]:
-    """Character 1- to 3-grams of a text, counted."""
-    return Counter(text[i : i + n] for n in range(1, MAX_N + 1) for i in range(len(text) - n + 1))
+def grams(text: str) -> Counter[int]:
+    """Character 1- to 3-grams of a text, counted, each as a number: its characters' code points
+    side by side, 21 bits each (a number is held in less than half the memory of a string, and
+    a gram of one length never shares a number with one of another)."""
+    o = [ord(c) for c in text]
+    return Counter(
+        [
+            *o,
+            *(a << 21 | b for a, b in pairwise(o)),
+            *(a << 42 | b << 21 | c for a, b, c in zip(o, o[1:], o[2:], strict=False)),
+        ]
+    )
 
 
 class TextModel:
@@ -56,21 +65,55 @@ class TextModel:
     def __init__(self, docs: Iterable[tuple[str, str]], alpha: float = DEFAULT_ALPHA) -> None:
         """``docs``: (normalised text, label) pairs; the label "" stands for "decline"."""
         self.fingerprint = ""  # set by ``kept``
-        kept = [(text, label) for text, label in docs if text]
-        n = len(kept)
-        df: Counter[str] = Counter()
-        for text, _ in kept:  # (counted twice rather than held: far less memory at scale)
-            df.update(grams(text).keys())
+        # The same question under the same label counts once per time it was given.
+        given = Counter((text, label) for text, label in docs if text)
+        n = sum(given.values())
+        # One pass over the texts: each text's grams as numbers in order of first sight (with
+        # their counts, held in compact arrays), and each gram's document frequency.
+        first_seen: dict[int, int] = {}
+        df: list[int] = []
+        ids, counts, ends = array("I"), array("H"), array("I")  # every text's, one after another
+        for (text, _), times in given.items():
+            for gram, k in grams(text).items():
+                j = first_seen.get(gram)
+                if j is None:
+                    j = first_seen[gram] = len(df)
+                    df.append(0)
+                df[j] += times
+                ids.append(j)
+                counts.append(min(k, 65535))
+            ends.append(len(ids))
         # Each gram: its number (grams in order of that number) and inverse document frequency.
-        self._ids = {g: i for i, g in enumerate(sorted(df))}
-        self._idf = array("f", (math.log((1 + n) / (1 + df[g])) + 1.0 for g in sorted(df)))
+        order = sorted(first_seen)
+        self._ids = {g: i for i, g in enumerate(order)}
+        renumber = array("I", bytes(4 * len(df)))
+        for i, gram in enumerate(order):
+            renumber[first_seen[gram]] = i
+        del order, first_seen
+        idf = [math.log((1 + n) / (1 + d)) + 1.0 for d in df]
+        self._idf = array("f", (idf[j] for j in sorted(range(len(df)), key=renumber.__getitem__)))
         sums: dict[str, dict[int, float]] = defaultdict(dict)
-        for text, label in kept:
+        log, sqrt = math.log, math.sqrt
+        start = 0
+        for ((_, label), times), end in zip(given.items(), ends, strict=True):
+            # TF-IDF weights, scaled to unit length (as ``_weights`` does for a message).
+            text_ids = ids[start:end]
+            raw = [
+                (1.0 + log(k)) * idf[j] for j, k in zip(text_ids, counts[start:end], strict=True)
+            ]
+            start = end
+            length = sqrt(sum(v * v for v in raw))
+            if not length:
+                continue
             per = sums[label]
-            for i, w in self._weights(grams(text)).items():
-                per[i] = per.get(i, 0.0) + w
+            scale = times / length
+            for j, v in zip(text_ids, raw, strict=True):
+                i = renumber[j]
+                per[i] = per.get(i, 0.0) + v * scale
         vocabulary = len(self._ids)
-        docs_of = Counter(label for _, label in kept)
+        docs_of: Counter[str] = Counter()
+        for (_, label), times in given.items():
+            docs_of[label] += times
         self._log_alpha = math.log(alpha)
         # log P(gram | label) = log(count + alpha) - log(total + alpha * V). A gram never seen
         # with a label has log(alpha) - ...; each label keeps, for the grams it was seen with
@@ -78,12 +121,12 @@ class TextModel:
         self._labels: dict[str, tuple[float, float, array[int], array[float]]] = {}
         for label, per in sums.items():
             total = sum(per.values())
-            order = sorted(per)
+            numbers = sorted(per)
             self._labels[label] = (
                 math.log(docs_of[label] / n),
                 math.log(total + alpha * vocabulary),
-                array("I", order),
-                array("f", (math.log(per[i] + alpha) - self._log_alpha for i in order)),
+                array("I", numbers),
+                array("f", (math.log(per[i] + alpha) - self._log_alpha for i in numbers)),
             )
 
     @classmethod
@@ -122,7 +165,7 @@ class TextModel:
         header = {
             "fingerprint": self.fingerprint,
             "log_alpha": self._log_alpha,
-            "grams": sorted(self._ids, key=self._ids.__getitem__),
+            "grams": len(self._ids),
             "labels": [
                 [label, *self._labels[label][:2], len(self._labels[label][2])] for label in labels
             ],
@@ -130,6 +173,7 @@ class TextModel:
         parts = [
             MAGIC,
             json.dumps(header, ensure_ascii=False).encode() + b"\n",
+            array("Q", sorted(self._ids, key=self._ids.__getitem__)).tobytes(),
             self._idf.tobytes(),
         ]
         for label in labels:
@@ -147,10 +191,11 @@ class TextModel:
             model = cls.__new__(cls)
             model.fingerprint = str(header["fingerprint"])
             model._log_alpha = float(header["log_alpha"])
-            grams = header["grams"]
-            model._ids = {g: i for i, g in enumerate(grams)}
+            count = int(header["grams"])
             at = end + 1
-            model._idf, at = _take(data, at, "f", len(grams))
+            grams, at = _take(data, at, "Q", count)
+            model._ids = {g: i for i, g in enumerate(grams)}
+            model._idf, at = _take(data, at, "f", count)
             model._labels = {}
             for label, prior, norm, count in header["labels"]:
                 seen, at = _take(data, at, "I", count)
@@ -167,7 +212,7 @@ class TextModel:
         """Every label it was trained on."""
         return frozenset(self._labels)
 
-    def _weights(self, found: Mapping[str, int]) -> dict[int, float]:
+    def _weights(self, found: Mapping[int, int]) -> dict[int, float]:
         """TF-IDF weights of the known grams, by number, scaled to unit length."""
         ids, idf, log = self._ids, self._idf, math.log
         raw = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -243,6 +244,29 @@ class TypoCorrector:
         self._forms = frozenset(forms)
         self._corpus = corpus
         self._lengths = sorted({len(k) for k in (*index, *short_index)}, reverse=True)
+        # What can start at a character: the lengths of the words it begins, of the readings
+        # whose first syllable it has, and 2 where a short word's reading starts with its own.
+        self._starting: dict[str, set[int]] = defaultdict(set)
+        for word in self._words:
+            self._starting[word[0]].add(len(word))
+        self._fuzzy_starting: dict[str, set[int]] = defaultdict(set)
+        for key in index:
+            self._fuzzy_starting[key[0]].add(len(key))
+        self._short_firsts = {key[0] for key in short_index}
+        self._lengths_at: dict[str, tuple[int, ...]] = {}
+
+    def _lengths_from(self, char: str) -> tuple[int, ...]:
+        """The lengths worth trying at this character, longest first (the others find nothing)."""
+        found = self._lengths_at.get(char)
+        if found is None:
+            exact, fuzzy = syllable(char), fuzzy_syllable(char)
+            wanted = set(self._starting.get(char, ()))
+            if fuzzy is not None:
+                wanted |= self._fuzzy_starting.get(fuzzy, set())
+            if exact in self._short_firsts:
+                wanted.add(2)
+            found = self._lengths_at[char] = tuple(n for n in self._lengths if n in wanted)
+        return found
 
     @staticmethod
     def _key(text: str, reading: Callable[[str], str | None]) -> tuple[str, ...] | None:
@@ -260,7 +284,7 @@ class TypoCorrector:
                 out.append(text[i])
                 i += 1
                 continue
-            for length in self._lengths:
+            for length in self._lengths_from(text[i]):
                 if i + length > n:
                     continue
                 span = text[i : i + length]

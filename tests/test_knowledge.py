@@ -148,6 +148,23 @@ def test_a_broken_example_is_named_with_its_line(kb_copy: Path) -> None:
     assert f"knowledge/examples.yaml:{at + 2}: an example has exactly 'q' and 'entry'" in problems
 
 
+def test_examples_read_as_yaml_reads_them(kb_copy: Path) -> None:
+    # Quoted values stay text, ~ and null decline; a bare number is no question.
+    (kb_copy / "examples.yaml").write_text(
+        "a:\n- q: 'true'\n  entry: ~\n- q: \"互联网营销师: 多少钱\"\n  entry: ims.price\n"
+        "b:\n- q: 其他\n  entry: null\n",
+        encoding="utf-8",
+    )
+    examples = load_knowledge(kb_copy).examples
+    assert [(x.text, x.entry) for x in examples["a"]] == [
+        ("true", None),
+        ("互联网营销师: 多少钱", "ims.price"),
+    ]
+    assert [(x.text, x.entry) for x in examples["b"]] == [("其他", None)]
+    (kb_copy / "examples.yaml").write_text("a:\n- q: 123\n  entry: ~\n", encoding="utf-8")
+    assert "knowledge/examples.yaml:2: 'q' must be a non-empty text" in load_problems(kb_copy)
+
+
 def test_the_knowledge_loads_without_examples(kb_copy: Path) -> None:
     (kb_copy / "examples.yaml").unlink()
     knowledge = load_knowledge(kb_copy)

@@ -85,7 +85,7 @@ OTHER_SETS = [p for p in tuned_sets() if p != DEFAULT_FILE]
 # blind sets DQ, DR, DS and DT, qa68 and qa69 the blind sets EC and ED, qa70 to qa73 the blind sets
 # EI, EJ, EK and EL, qa74 to qa79 the blind sets EM, EN, EQ, ER, ES and ET, qa80 to qa89 the blind
 # sets EY, EZ, FA, FB, FC, FD, FE, FF, FG and FH, qa90 to qa99 the blind sets FQ, FR, FS, FT, FU,
-# FV, FW, FX, FY and FZ).
+# FV, FW, FX, FY and FZ, qa100 to qa105 the blind sets GA, GB, GC, GD, GE and GF).
 FLOORS = {
     "qa6": (0.85, 0.97),
     "qa7": (0.85, 0.80),
@@ -158,7 +158,7 @@ FLOORS = {
     "qa74": (1.00, 0.97),
     "qa75": (0.96, 1.00),
     "qa76": (1.00, 1.00),
-    "qa77": (0.98, 1.00),
+    "qa77": (0.97, 1.00),
     "qa78": (0.98, 1.00),
     "qa79": (0.96, 1.00),
     "qa80": (1.00, 1.00),
@@ -172,15 +172,21 @@ FLOORS = {
     "qa88": (1.00, 0.97),
     "qa89": (0.98, 1.00),
     "qa90": (0.97, 0.97),
-    "qa91": (0.97, 0.97),
+    "qa91": (0.96, 0.97),
     "qa92": (0.98, 0.97),
     "qa93": (0.97, 0.94),
     "qa94": (1.00, 1.00),
     "qa95": (0.98, 1.00),
     "qa96": (1.00, 0.94),
-    "qa97": (1.00, 1.00),
+    "qa97": (1.00, 0.97),
     "qa98": (1.00, 0.94),
     "qa99": (0.96, 0.97),
+    "qa100": (1.00, 1.00),
+    "qa101": (0.97, 1.00),
+    "qa102": (1.00, 1.00),
+    "qa103": (1.00, 0.97),
+    "qa104": (1.00, 1.00),
+    "qa105": (0.97, 0.97),
 }
 
 

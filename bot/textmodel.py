@@ -84,14 +84,14 @@ class TextModel:
                 counts.append(min(k, 65535))
             ends.append(len(ids))
         # Each gram: its number (grams in order of that number) and inverse document frequency.
+        idf = [math.log((1 + n) / (1 + d)) + 1.0 for d in df]
         order = sorted(first_seen)
         self._ids = {g: i for i, g in enumerate(order)}
-        renumber = array("I", bytes(4 * len(df)))
+        self._idf = array("f", (idf[first_seen[g]] for g in order))
+        renumber = array("I", bytes(4 * len(df)))  # number of first sight -> number
         for i, gram in enumerate(order):
             renumber[first_seen[gram]] = i
         del order, first_seen
-        idf = [math.log((1 + n) / (1 + d)) + 1.0 for d in df]
-        self._idf = array("f", (idf[j] for j in sorted(range(len(df)), key=renumber.__getitem__)))
         sums: dict[str, dict[int, float]] = defaultdict(dict)
         log, sqrt = math.log, math.sqrt
         start = 0

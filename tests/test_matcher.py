@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -353,3 +355,14 @@ def test_a_job_title_the_answer_never_mentions_is_said_to_be_missing(matcher: Ma
     # The title's own entry, or one that covers every job, needs no note.
     assert matcher.ask("平台管理员是干啥的").note == ""
     assert matcher.ask("互联网营销师有哪些工种").note == ""
+
+
+def test_the_core_never_imports_the_telegram_library() -> None:
+    # make test-oldest leaves the core's accuracy tests out on this ground.
+    code = (
+        "import sys, bot.matcher, bot.choose, bot.conversation, bot.tools.evaluate;"
+        "found = sorted(m for m in sys.modules if m.split('.')[0] == 'telegram');"
+        "print(found, file=sys.stderr); sys.exit(1 if found else 0)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr

@@ -29,6 +29,10 @@ _CLAUSE = re.compile(r"[^\s,.!?;:~，。！？；：、～…]+[\s,.!?;:~，。�
 _LATIN_SPACE = re.compile(r"(?<=[A-Za-z])\s+(?=[A-Za-z])")
 # A quoted span: words someone else wrote (an advert's 『包拿证』), told rather than asked.
 _QUOTED = re.compile(r"『[^』]*』|「[^」]*」|“[^”]*”|\"[^\"]*\"")
+# The number of an item in a numbered list ("1互联网营销师几级 2能不能跨级"), at a clause start.
+_LIST_MARK = re.compile(
+    r"(?:^|(?<=[\s,.!?;:~，。！？；：、～…]))([1-9])[、.．)）:：]?(?=[^\d\s.．%％])"
+)
 _ASKING_MARKS = ("?", "？")
 _ASKING_ENDS = ("不", "没", "没有")
 # A verb asked in its yes-or-no form ("收不收", "行没行") asks too.
@@ -50,7 +54,9 @@ WHICH_REACH = 8
 _ROUGH_COUNT = re.compile(r"(?:[0-9０-９一二两三四五六七八九十百千]+|好)几")
 # "那个什么授权机构": 什么 as a pause while a name is sought, not a question ("那个什么时候考",
 # "这个什么意思" ask).
-_HESITATION = re.compile("(?:那个|那|这个)什么(?!时候|意思|价|用|样|$)")
+_HESITATION = re.compile(
+    "(?:那个|那|这个)什么(?!时候|意思|价|用|样|$)|(?<=叫)(?:做)?什么(?!名)(?=[^，。？?]{2,10}的)"
+)
 # A clause that opens by measuring against something ("比互联网营销师平均工资高多少倍") asks of
 # the subject of the clause before it: it is not a question apart.
 _MEASURED = re.compile(r"^(那|那么|是不是|会不会|能|要)?(比|跟[^，。？]{1,12}比)")
@@ -64,6 +70,7 @@ RUN_ON = 24
 RUN_ON_PIECE = 4
 # The greeting kind of a question asked of the bot itself ("你是谁").
 ABOUT_BOT = "about"
+LOOKALIKE = "lookalike"
 # How close a misspelt full certificate name must be (互联网销营师 → 互联网营销师).
 FUZZY_NAME_CUTOFF = 80.0
 # At most this many characters left once every known word is taken out: the message has no
@@ -167,12 +174,18 @@ class Analyzer:
         self._claim_tail = (
             re.compile(f"(?:{syn.claim_check.pattern})$") if syn.claim_check else None
         )
-        self._certs = Lexicon((a, c) for c, aliases in syn.cert_aliases.items() for a in aliases)
+        # A lookalike holding one of the names (新媒体运营师 holds 媒体运营师) is found first.
+        self._certs = Lexicon(
+            [
+                *((a, c) for c, aliases in syn.cert_aliases.items() for a in aliases),
+                *((w, LOOKALIKE) for w in syn.lookalikes),
+            ]
+        )
         self._topics = Lexicon(
             _colloquial((w, t.key) for t in syn.topics.values() for w in (*t.words, *t.asks))
         )
         self._topic_evidence = frozenset(w for t in syn.topics.values() for w in t.words)
-        self._lookalikes = Lexicon((w, "lookalike") for w in syn.lookalikes)
+        self._lookalikes = Lexicon((w, LOOKALIKE) for w in syn.lookalikes)
         self._openers = Lexicon((w, "open") for w in (*syn.followup_words, *syn.fillers))
         self._questions = Lexicon((w, "q") for w in syn.question_words)
         self._background = Lexicon((w, "bg") for w in syn.background_words)
@@ -633,8 +646,26 @@ class Analyzer:
         pairs = [prefix[i : i + 2] not in known for i in range(min(2, len(prefix) - 1))]
         return prefix if all(pairs) else ""
 
+    def _tidy(self, raw: str) -> str:
+        """The message without what asks nothing of the certificates: the numbers of a
+        numbered list ("1互联网营销师几级 2能不能跨级", which would read as levels), and a
+        clause asking only how to answer ("一句话说清楚", "别长篇大论")."""
+        marks = list(_LIST_MARK.finditer(raw))
+        if len(marks) >= 2 and [m.group(1) for m in marks] == [
+            str(n) for n in range(1, len(marks) + 1)
+        ]:
+            for m in reversed(marks):
+                raw = raw[: m.start()] + "，" + raw[m.end() :]
+        request = self._syn.reply_request
+        if request is None:
+            return raw
+        pieces = [m.group(0) for m in _CLAUSE.finditer(raw)]
+        kept = [p for p in pieces if not request.fullmatch(self._read(p))]
+        return "".join(kept) if kept and len(kept) < len(pieces) else raw
+
     def analyze(self, raw: str) -> Analysis:
         """Find certificates, topics and signals in a message."""
+        raw = self._tidy(raw)
         text = self.reading(raw)
         result = Analysis(text=text)
         if not text:
@@ -644,6 +675,11 @@ class Analyzer:
         qualified = ""
         clauses = self._clauses(raw)
         for m in self._certs.find(text):
+            if LOOKALIKE in m.labels:
+                # "新媒体运营师证书怎么考": another certificate whose name holds one of ours.
+                if self._syn.other_title and self._syn.other_title.fullmatch(m.phrase):
+                    qualified = m.phrase
+                continue
             if self._qualified(text, m, clauses):
                 # "保险营销员要考什么证": a trade before a short name makes it another job.
                 qualified = text[m.start - 2 : m.end]
@@ -651,7 +687,7 @@ class Analyzer:
             for cert in m.labels:
                 if cert not in certs:
                     certs.append(cert)
-        if not certs:
+        if not certs and not qualified:
             text = self._fuzzy_cert(text, certs)
             result.text = text
         result.certs = tuple(sorted(certs))

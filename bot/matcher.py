@@ -532,7 +532,8 @@ class Matcher:
         the ranking's scores weighed against the text model's reading of the whole message."""
         calibration = self.knowledge.calibration
         reranker = calibration.rerank if calibration else None
-        if reranker is None or not candidates:
+        if reranker is None or not candidates or ranked[0].similarity >= NEAR_EXACT:
+            # (A message that is one of the first entry's own phrasings stays with it.)
             return ranked
         scores = [reranker.score(dict(features)) for _, features in candidates]
         best = max(range(len(scores)), key=scores.__getitem__)  # (the first of equals)
@@ -635,6 +636,9 @@ class Matcher:
         for pronoun in sorted(syn.pronouns, key=len, reverse=True):
             # "其他省出了没有": 其他 is "other", no pronoun.
             found = re.search(f"(?<!其){re.escape(pronoun)}", query)
+            if found and query.startswith(syn.situations, found.end()):
+                # "那她这种适合考哪个证": the person asked for, in her own case.
+                return query
             if found:
                 return query[: found.start()] + topic.label + query[found.end() :]
         return query
@@ -714,7 +718,7 @@ class Matcher:
                     reasons.append(f"topic {entry.topic}")
                 else:
                     score -= TOPIC_MISS
-            score += self._cert_adjustment(entry, certs, a.compare, reasons)
+            score += self._cert_adjustment(entry, certs, a.compare, reasons, topics)
             out.append((-score, entry.id, entry, reasons))
         out.sort(key=lambda row: row[:2])
         # Scores are ranked raw and reported as a 0..100 confidence.
@@ -798,7 +802,12 @@ class Matcher:
         return sorted(j for owner in chosen for j in self._rows_of[owner])
 
     def _cert_adjustment(
-        self, entry: Entry, certs: tuple[str, ...], compare: bool, reasons: list[str]
+        self,
+        entry: Entry,
+        certs: tuple[str, ...],
+        compare: bool,
+        reasons: list[str],
+        topics: dict[str, int],
     ) -> float:
         if compare and (len(certs) != 1):
             if entry.is_comparison:
@@ -811,6 +820,14 @@ class Matcher:
             cert = certs[0]
             if cert in entry.certs:
                 if entry.is_comparison:
+                    if entry.topic == _leading_topic(topics) and not self._entry_for(
+                        entry.topic, cert
+                    ):
+                        # The certificate has no entry of its own on the topic chiefly asked:
+                        # the one weighing the two is what the articles say of it
+                        # ("考全媒体运营师有用吗").
+                        reasons.append(f"speaks of {cert} too")
+                        return CERT_MATCH
                     return 0.0
                 reasons.append(f"certificate {cert}")
                 return CERT_MATCH

@@ -95,6 +95,7 @@ class Synonyms:
     done_marks: tuple[str, ...] = ()  # after a pursue verb: already done (考过, 拿了)
     object_verbs: tuple[str, ...] = ()
     claim_check: re.Pattern[str] | None = None
+    reply_request: re.Pattern[str] | None = None  # a clause asking how to answer ("一句话说清楚")
     measured: re.Pattern[str] | None = None  # one thing measured against another (比……高)
     about_bot: re.Pattern[str] | None = None  # a question about the bot itself (你是谁)
     not_subject: re.Pattern[str] | None = None  # words before a topic that name no subject
@@ -105,6 +106,7 @@ class Synonyms:
     typo_exempt: tuple[str, ...] = ()  # a word holding one of these is no typo target
     typo_words: tuple[str, ...] = ()  # two-character typo targets that are no evidence
     pronouns: tuple[str, ...] = ()  # stand for the person or event just talked about
+    situations: tuple[str, ...] = ()  # after a pronoun: the person's own case ("她这种")
     lookalikes: tuple[str, ...] = ()  # everyday words that hold a word of the field
     qualifiable_aliases: tuple[str, ...] = ()  # short names that a trade before them takes over
     trades: tuple[str, ...] = ()  # trades whose own 营销员/营销师 are other jobs
@@ -150,6 +152,7 @@ _SECTIONS: dict[str, str] = {
     "done_marks": "words",
     "object_verbs": "words",
     "claim_check_pattern": "pattern",
+    "reply_request_pattern": "pattern",
     "measured_pattern": "pattern",
     "about_bot_pattern": "pattern",
     "not_subject_pattern": "pattern",
@@ -175,6 +178,7 @@ _SECTIONS: dict[str, str] = {
     "typo_exempt": "words",
     "typo_words": "words",
     "pronouns": "words",
+    "situations": "words",
     "lookalikes": "words",
     "qualifiable_aliases": "words",
     "trades": "words",
@@ -512,6 +516,7 @@ def parse_synonyms(data: Any, name: str, problems: list[str]) -> Synonyms | None
         done_marks=words("done_marks"),
         object_verbs=words("object_verbs"),
         claim_check=pattern("claim_check_pattern"),
+        reply_request=pattern("reply_request_pattern"),
         measured=pattern("measured_pattern"),
         about_bot=pattern("about_bot_pattern"),
         not_subject=pattern("not_subject_pattern"),
@@ -521,6 +526,7 @@ def parse_synonyms(data: Any, name: str, problems: list[str]) -> Synonyms | None
         typo_exempt=words("typo_exempt"),
         typo_words=words("typo_words"),
         pronouns=words("pronouns"),
+        situations=words("situations"),
         lookalikes=words("lookalikes"),
         qualifiable_aliases=words("qualifiable_aliases"),
         trades=words("trades"),

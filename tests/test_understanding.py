@@ -1848,3 +1848,62 @@ def test_other_is_no_pronoun_for_what_was_just_answered(matcher: Matcher) -> Non
     # 其他 holds 他, but "其他城市" are other places, not 金华 again.
     context = matcher.ask("浙江金华出了个考核规范").context
     assert matcher.ask("其他城市有没有类似的", context).kind == "fallback"
+
+
+def test_a_certificate_with_no_entry_on_the_topic_is_answered_by_the_comparison(
+    matcher: Matcher,
+) -> None:
+    # The articles weigh the two certificates' use; 全媒体运营师 has no entry of its own on it.
+    assert matcher.ask("考全媒体运营师有用吗").entry_id == "compare.value"
+
+
+@pytest.mark.parametrize("question", ["新媒体运营师证书怎么考 在哪报", "自媒体运营师工资高吗"])
+def test_a_certificate_whose_name_holds_ours_is_another_one(
+    matcher: Matcher, question: str
+) -> None:
+    reply = matcher.ask(question)
+    assert reply.kind == "fallback", reply.reasons
+
+
+def test_asking_for_a_short_reply_is_no_question_of_its_own(matcher: Matcher) -> None:
+    # Read whole, 得唔得 ("行不行") would ask whether one can sit the exam.
+    reply = matcher.ask("營銷師同全媒體運營師有咩唔同 一句講晒得唔得")
+    assert reply.entry_id == "compare.difference", reply.reasons
+    reply = matcher.ask("两个证的区别到底在哪 一句话说清楚 别长篇大论")
+    assert reply.entry_id == "compare.difference", reply.reasons
+
+
+def test_the_numbers_of_a_numbered_list_are_no_levels(matcher: Matcher) -> None:
+    reply = matcher.ask("问三个事哈 1互联网营销师几级 2能不能跨级 3是线上考吗")
+    assert reply.entry_id in {"ims.levels", "ims.skip_level", "ims.exam"}, reply.reasons
+
+
+def test_a_pronoun_with_a_persons_case_is_that_person_not_the_job(matcher: Matcher) -> None:
+    context = matcher.ask(
+        "帮我妹问一下 她在酒店做前台 想转去做直播带货 带货主播这个岗位主要干啥"
+    ).context
+    reply = matcher.ask("那她这种适合考哪个证 互联网营销师还是全媒体", context)
+    assert reply.entry_id == "compare.suitability", reply.reasons
+
+
+def test_legal_liability_is_not_in_the_articles(matcher: Matcher) -> None:
+    reply = matcher.ask("主播直播带货虚假宣传要承担什么法律责任 有相关判例吗")
+    assert reply.kind == "fallback" and "法律" in reply.note, reply.reasons
+
+
+def test_a_name_being_recalled_is_no_question(matcher: Matcher) -> None:
+    # "一个叫什么考培中心的" tells what was seen; the question is the exam's date.
+    reply = matcher.ask(
+        "我刚刚在那个公众号上看到一个叫什么考培中心的说是指定基地报名费打折"
+        "我想问一下这个考试下一次是几月几号考啊"
+    )
+    assert reply.kind == "fallback" and "日期" in reply.note, reply.reasons
+
+
+def test_many_levels_asks_the_levels(matcher: Matcher) -> None:
+    assert matcher.ask("老闆問下互聯網營銷師係咪分好多級㗎？").entry_id == "ims.levels"
+
+
+def test_registering_through_the_official_site_asks_how_to_register(matcher: Matcher) -> None:
+    reply = matcher.ask("我想自己在网上报名考互联网营销师 官网入口在哪")
+    assert reply.entry_id == "both.registration", reply.reasons

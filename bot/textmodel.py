@@ -81,18 +81,13 @@ class TextModel:
                     df.append(0)
                 df[j] += times
                 ids.append(j)
-                counts.append(min(k, 65535))
+                counts.append(k)  # (a text read is at most MAX_QUERY_CHARS long: k < 65536)
             ends.append(len(ids))
-        # Each gram: its number (grams in order of that number) and inverse document frequency.
+        # Each gram is known by its number of first sight, with its inverse document frequency.
         idf = [math.log((1 + n) / (1 + d)) + 1.0 for d in df]
-        order = sorted(first_seen)
-        self._ids = {g: i for i, g in enumerate(order)}
-        self._idf = array("f", (idf[first_seen[g]] for g in order))
-        renumber = array("I", bytes(4 * len(df)))  # number of first sight -> number
-        for i, gram in enumerate(order):
-            renumber[first_seen[gram]] = i
-        del order, first_seen
-        sums: dict[str, dict[int, float]] = defaultdict(dict)
+        self._ids = first_seen
+        self._idf = array("f", idf)
+        sums: dict[str, defaultdict[int, float]] = defaultdict(lambda: defaultdict(float))
         log, sqrt = math.log, math.sqrt
         start = 0
         for ((_, label), times), end in zip(given.items(), ends, strict=True):
@@ -108,8 +103,7 @@ class TextModel:
             per = sums[label]
             scale = times / length
             for j, v in zip(text_ids, raw, strict=True):
-                i = renumber[j]
-                per[i] = per.get(i, 0.0) + v * scale
+                per[j] += v * scale
         vocabulary = len(self._ids)
         docs_of: Counter[str] = Counter()
         for (_, label), times in given.items():

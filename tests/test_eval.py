@@ -85,7 +85,8 @@ OTHER_SETS = [p for p in tuned_sets() if p != DEFAULT_FILE]
 # blind sets DQ, DR, DS and DT, qa68 and qa69 the blind sets EC and ED, qa70 to qa73 the blind sets
 # EI, EJ, EK and EL, qa74 to qa79 the blind sets EM, EN, EQ, ER, ES and ET, qa80 to qa89 the blind
 # sets EY, EZ, FA, FB, FC, FD, FE, FF, FG and FH, qa90 to qa99 the blind sets FQ, FR, FS, FT, FU,
-# FV, FW, FX, FY and FZ, qa100 to qa105 the blind sets GA, GB, GC, GD, GE and GF).
+# FV, FW, FX, FY and FZ, qa100 to qa105 the blind sets GA, GB, GC, GD, GE and GF, qa106 to qa113
+# the blind sets GM, GN, GO, GP, GQ, GR, GS and GT).
 FLOORS = {
     "qa6": (0.85, 0.97),
     "qa7": (0.85, 0.80),
@@ -107,7 +108,7 @@ FLOORS = {
     "qa23": (0.92, 0.95),
     "qa24": (0.88, 0.95),
     "qa25": (0.88, 0.95),
-    "qa26": (0.89, 0.94),
+    "qa26": (0.89, 0.91),
     "qa27": (0.95, 0.97),
     "qa28": (0.92, 0.97),
     "qa29": (0.87, 0.94),
@@ -130,7 +131,7 @@ FLOORS = {
     "qa46": (0.93, 0.97),
     "qa47": (0.94, 0.94),
     "qa48": (0.98, 0.97),
-    "qa49": (0.98, 0.97),
+    "qa49": (0.97, 0.97),
     "qa50": (0.97, 0.97),
     "qa51": (0.98, 0.97),
     "qa52": (0.96, 0.94),
@@ -186,7 +187,15 @@ FLOORS = {
     "qa102": (1.00, 1.00),
     "qa103": (1.00, 0.97),
     "qa104": (1.00, 1.00),
-    "qa105": (0.97, 0.97),
+    "qa105": (0.97, 0.94),
+    "qa106": (1.00, 1.00),
+    "qa107": (0.94, 0.97),
+    "qa108": (0.96, 0.97),
+    "qa109": (0.98, 1.00),
+    "qa110": (0.96, 0.97),
+    "qa111": (0.98, 0.94),
+    "qa112": (1.00, 1.00),
+    "qa113": (0.97, 0.97),
 }
 
 

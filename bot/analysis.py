@@ -29,6 +29,10 @@ _CLAUSE = re.compile(r"[^\s,.!?;:~，。！？；：、～…]+[\s,.!?;:~，。�
 _LATIN_SPACE = re.compile(r"(?<=[A-Za-z])\s+(?=[A-Za-z])")
 # A quoted span: words someone else wrote (an advert's 『包拿证』), told rather than asked.
 _QUOTED = re.compile(r"『[^』]*』|「[^」]*」|“[^”]*”|\"[^\"]*\"")
+# A space or mark between two characters, and what stands for it until typos are corrected: a
+# character the normalising keeps that has no reading, so no slip is read across it.
+_PARTED = re.compile(r"(?<=[\u3400-\u9fff])[\s,，。.!！?？、;；:：~～…]+(?=[\u3400-\u9fff])")
+_PART = "\u4dbf"
 # The number of an item in a numbered list ("1互联网营销师几级 2能不能跨级"), at a clause start.
 _LIST_MARK = re.compile(
     r"(?:^|(?<=[\s,.!?;:~，。！？；：、～…]))([1-9])[、.．)）:：]?(?=[^\d\s.．%％])"
@@ -163,6 +167,10 @@ class Analyzer:
 
     def __init__(self, knowledge: Knowledge) -> None:
         syn = knowledge.synonyms
+        # The certificates with jobs of their own (互联网营销师's four).
+        self._with_roles = frozenset(
+            c for e in knowledge.entries if syn.topics[e.topic].role for c in e.certs
+        )
         self._syn = syn
         # A Cantonese phrase of the typed-text replacements (即係) is just as often typed in
         # Simplified (即系): in that form it is replaced with the rest. Single characters are
@@ -285,8 +293,10 @@ class Analyzer:
         return words
 
     def reading(self, raw: str) -> str:
-        """The text as the analysis reads it: normalised, rewritten, typos corrected."""
-        return self._typos.correct(self._spell_pinyin(self._read(raw)))
+        """The text as the analysis reads it: normalised, rewritten, typos corrected. A slip is
+        never read across a space or mark that parts two characters ("研二 计算机" has no 二级)."""
+        text = self._spell_pinyin(self._read(_PARTED.sub(_PART, raw)))
+        return self._typos.correct(text).replace(_PART, "")
 
     def _read(self, raw: str) -> str:
         """The typed text normalised, with the synonyms' replacements made."""
@@ -1012,16 +1022,25 @@ class Analyzer:
 
     def _umbrella(self, result: Analysis, topics: dict[str, int]) -> None:
         """ "直播销售员和选品员分别干啥": several roles asked at once ask for the topic that
-        covers them all."""
+        covers them all; so does any asked of a certificate that has none."""
         umbrella = self._syn.roles_topic
         asked = result.final_topics or frozenset(topics)
-        # Named by their titles: "帮主播挑货" names one role and what it works for.
-        roles = {
-            t
-            for t in asked
-            if self._syn.topics[t].role and self._syn.topics[t].label in result.text
-        }
-        if not umbrella or len(roles) < 2:
+        if result.certs and not self._with_roles & set(result.certs):
+            # "全媒体运营师要自己写稿剪视频吗": work asked of a certificate with no jobs of its
+            # own is asked of its duties.
+            roles = {t for t in asked if self._syn.topics[t].role}
+            if not roles:
+                return
+        else:
+            # Named by their titles: "帮主播挑货" names one role and what it works for.
+            roles = {
+                t
+                for t in asked
+                if self._syn.topics[t].role and self._syn.topics[t].label in result.text
+            }
+            if len(roles) < 2:
+                return
+        if not umbrella:
             return
         strength = max(topics[t] for t in roles)
         for t in roles:

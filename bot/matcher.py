@@ -283,7 +283,7 @@ class Matcher:
         features: tuple[tuple[str, float], ...] = ()
         candidates: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()
         if direct is not None:
-            best = Candidate(direct, 100.0, ("certificate named with no new topic",))
+            best = Candidate(direct, 100.0, ("a bare name or a follow-up's topic",))
         elif ranked and ranked[0].score >= SUGGEST_THRESHOLD:
             # A follow-up that takes its topic from the last answer ("那三级呢" after a price).
             # So does one naming the other certificate whose topic came from the last turn
@@ -570,18 +570,22 @@ class Matcher:
     def _only_of_the_other(self, a: Analysis, entry: Entry, certs: tuple[str, ...]) -> Entry | None:
         """The other certificate's entry on the one specific topic asked, when the answer
         found is on another topic and the certificate asked about has no entry on it."""
-        topics = self.knowledge.synonyms.topics
         if len(a.topics) != 1 or len(certs) != 1:
             return None
         topic = next(iter(a.topics))
-        kind = topics[topic]
-        if topic == entry.topic or kind.generic or kind.role or kind.market or kind.named:
+        if topic == entry.topic or not self._of_a_certificate(topic):
             return None
         if self._entry_for(topic, certs[0]) is not None:
             return None
         if self._comparison_for(topic) is not None:
             return None
         return next(iter(self._entry_topics.get(topic, ())), None)
+
+    def _of_a_certificate(self, topic: str) -> bool:
+        """True for a topic that is a certificate's own matter (its exam, its price), not the
+        training market, a job, a person or event, or a question form."""
+        kind = self.knowledge.synonyms.topics[topic]
+        return not (kind.generic or kind.role or kind.market or kind.named)
 
     def _told_of_before(self, a: Analysis, context: Context) -> str | None:
         """After an answer about a person or event, what its entry says the articles lack, when
@@ -908,10 +912,13 @@ class Matcher:
             and a.opens
             and topics
             and not a.named
-            and all(self._entry_for(t, context.certs[0]) for t in topics)
+            and all(
+                self._entry_for(t, context.certs[0]) or self._of_a_certificate(t) for t in topics
+            )
         ):
             # "那当时一共发布了几个新职业" after a 全媒体运营师 answer goes on about it, when
-            # the articles have that certificate's own entry on what it asks.
+            # the articles have that certificate's own entry on what it asks, or what it asks
+            # is a certificate's own matter ("那考试是线上考吗": the reply says they lack it).
             certs, inherited = context.certs, True
         elif not certs and len(context.certs) == 1 and not a.compare and a.points_back:
             # "那它能跨级考吗" after a 全媒体运营师 answer is asked of it, even where the
@@ -973,6 +980,11 @@ class Matcher:
         """An entry chosen without scoring: a bare certificate name, or a follow-up's topic."""
         if (len(a.certs) > 1 or a.compare) and not topics and len(a.core) <= SHORT_COMPARISON:
             return self.knowledge.by_id.get(self.knowledge.synonyms.difference_entry)
+        if inherited and len(certs) == 1 and len(topics) == 1 and len(a.tokens.split()) == 1:
+            # "学费" after an answer on 互联网营销师: one word of a topic, asked of it.
+            own = self._entry_for(next(iter(topics)), certs[0])
+            if own is not None:
+                return own
         # "那另一个证呢": the other certificate, as if named (its words make no longer a core).
         switched = inherited and not a.certs and certs != context.certs
         if not (a.certs or switched) or a.topics:

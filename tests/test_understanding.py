@@ -1907,3 +1907,61 @@ def test_many_levels_asks_the_levels(matcher: Matcher) -> None:
 def test_registering_through_the_official_site_asks_how_to_register(matcher: Matcher) -> None:
     reply = matcher.ask("我想自己在网上报名考互联网营销师 官网入口在哪")
     assert reply.entry_id == "both.registration", reply.reasons
+
+
+def test_a_job_described_by_its_work_is_named_by_it(matcher: Matcher) -> None:
+    context = matcher.ask(
+        "俺在河南做小磨香油的 想在抖音上直播卖油 互联网营销师里头哪个工种是管直播卖货的"
+    ).context
+    reply = matcher.ask("那帮俺挑啥货上架的那个叫啥 干些啥", context)
+    assert reply.entry_id == "ims.job.product_selector", reply.reasons
+    # "叫啥员" asks a title's name; it names no other title.
+    reply = matcher.ask("拍短视频推俺家香油的那种活 叫啥员")
+    assert reply.entry_id == "ims.job.video_creator", reply.reasons
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("做呢行人工大概幾多 有冇過萬", "ims.salary"),
+        ("考五級報名連埋證書要幾錢呀", "ims.price"),
+        ("全媒體運營師跟我們說的社群小編差不多嗎？具體負責哪些事", "amo.duties"),
+        ("有人说“这两个证个人都报不了 只能走机构”是真的吗？", "both.registration"),
+    ],
+)
+def test_more_chat_and_cantonese_phrasings(matcher: Matcher, question: str, entry_id: str) -> None:
+    assert matcher.ask(question).entry_id == entry_id
+
+
+def test_work_asked_of_a_certificate_with_no_jobs_asks_its_duties(matcher: Matcher) -> None:
+    # 剪视频 is a 视频创推员's work; 全媒体运营师 has no jobs of its own.
+    reply = matcher.ask("全媒体运营师要自己写稿剪视频做动画吗")
+    assert reply.entry_id == "amo.duties", reply.reasons
+
+
+def test_no_slip_is_read_across_a_space(matcher: Matcher) -> None:
+    # 二计 reads like 二级, but 计 starts 计算机 after the space.
+    assert matcher.analyzer.reading("研二 计算机专业的") == "研二计算机专业的"
+    assert matcher.analyzer.reading("互联网营销师四及") == "互联网营销师四级"
+
+
+def test_a_certificates_own_matter_asked_after_it_is_asked_of_it(matcher: Matcher) -> None:
+    context = matcher.ask("全媒体运营师证是谁颁发的 广电那边的吗").context
+    reply = matcher.ask("那考试是在线上考还是要去考点", context)
+    assert reply.kind == "fallback" and "全媒体运营师" in reply.note, reply.reasons
+
+
+def test_a_run_on_breaks_before_so_i(matcher: Matcher) -> None:
+    # Two questions run together: the claim is answered, the missing half said so.
+    reply = matcher.ask(
+        "就是我朋友说互联网营销师跟全媒体运营师都只能找机构报个人报不了是真的吗"
+        "那我怎么知道哪个机构是官方授权的"
+    )
+    assert reply.entry_id == "both.registration" and "机构" in reply.note, reply.reasons
+
+
+def test_one_topic_word_after_an_answer_asks_it_of_that_certificate(matcher: Matcher) -> None:
+    context = matcher.ask("全媒体运营师分几级").context
+    assert matcher.ask("工资", context).entry_id == "amo.salary"
+    # The articles give no price for it: no other certificate's price stands in.
+    assert matcher.ask("学费", context).entry_id is None

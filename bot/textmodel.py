@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 # blind ones, and declined as many.
 DEFAULT_ALPHA = 0.03
 FILE = "text-model.bin"  # its name in DATA_DIR
-MAGIC = b"bot-text-model 2\n"  # what a kept model's file starts with
+MAGIC = b"bot-text-model 3\n"  # what a kept model's file starts with
 
 
 def grams(text: str) -> Counter[int]:
@@ -83,44 +83,57 @@ class TextModel:
                 ids.append(j)
                 counts.append(k)  # (a text read is at most MAX_QUERY_CHARS long: k < 65536)
             ends.append(len(ids))
-        # Each gram is known by its number of first sight, with its inverse document frequency.
+        # Each gram's inverse document frequency, by its number of first sight.
         idf = [math.log((1 + n) / (1 + d)) + 1.0 for d in df]
-        self._ids = first_seen
+        vocabulary = len(first_seen)
+        # Kept: the grams in order with their numbers, a gram found by bisection (two arrays
+        # hold them in a tenth of the memory a dict would), and each number's idf.
+        seen = array("Q", first_seen)
+        del first_seen
+        order = sorted(range(vocabulary), key=seen.__getitem__)
+        self._grams = array("Q", (seen[j] for j in order))
+        self._numbers = array("I", order)
         self._idf = array("f", idf)
-        sums: dict[str, defaultdict[int, float]] = defaultdict(lambda: defaultdict(float))
-        log, sqrt = math.log, math.sqrt
-        start = 0
-        for ((_, label), times), end in zip(given.items(), ends, strict=True):
-            # TF-IDF weights, scaled to unit length (as ``_weights`` does for a message).
-            text_ids = ids[start:end]
-            raw = [
-                (1.0 + log(k)) * idf[j] for j, k in zip(text_ids, counts[start:end], strict=True)
-            ]
-            start = end
-            length = sqrt(sum(v * v for v in raw))
-            if not length:
-                continue
-            per = sums[label]
-            scale = times / length
-            for j, v in zip(text_ids, raw, strict=True):
-                per[j] += v * scale
-        vocabulary = len(self._ids)
+        del seen, order
+        # The texts of each label (by their place), and how many times its questions were given.
+        texts_of: dict[str, list[int]] = defaultdict(list)
         docs_of: Counter[str] = Counter()
-        for (_, label), times in given.items():
+        for place, ((_, label), times) in enumerate(given.items()):
+            texts_of[label].append(place)
             docs_of[label] += times
+        weights = list(given.values())
         self._log_alpha = math.log(alpha)
         # log P(gram | label) = log(count + alpha) - log(total + alpha * V). A gram never seen
         # with a label has log(alpha) - ...; each label keeps, for the grams it was seen with
-        # (sorted by number), only what they add over log(alpha).
+        # (sorted by number), only what they add over log(alpha). One label is summed at a
+        # time, so only its sums are held while the model is trained.
         self._labels: dict[str, tuple[float, float, array[int], array[float]]] = {}
-        for label, per in sums.items():
+        log, sqrt = math.log, math.sqrt
+        for label, places in texts_of.items():
+            per: defaultdict[int, float] = defaultdict(float)
+            for place in places:
+                # TF-IDF weights, scaled to unit length (as ``_weights`` does for a message).
+                start, end = ends[place - 1] if place else 0, ends[place]
+                text_ids = ids[start:end]
+                raw = [
+                    (1.0 + log(k)) * idf[j]
+                    for j, k in zip(text_ids, counts[start:end], strict=True)
+                ]
+                length = sqrt(sum(v * v for v in raw))
+                if not length:
+                    continue
+                scale = weights[place] / length
+                for j, v in zip(text_ids, raw, strict=True):
+                    per[j] += v * scale
+            if not per:
+                continue
             total = sum(per.values())
             numbers = sorted(per)
             self._labels[label] = (
-                math.log(docs_of[label] / n),
-                math.log(total + alpha * vocabulary),
+                log(docs_of[label] / n),
+                log(total + alpha * vocabulary),
                 array("I", numbers),
-                array("f", (math.log(per[i] + alpha) - self._log_alpha for i in numbers)),
+                array("f", (log(per[i] + alpha) - self._log_alpha for i in numbers)),
             )
 
     @classmethod
@@ -159,7 +172,7 @@ class TextModel:
         header = {
             "fingerprint": self.fingerprint,
             "log_alpha": self._log_alpha,
-            "grams": len(self._ids),
+            "grams": len(self._grams),
             "labels": [
                 [label, *self._labels[label][:2], len(self._labels[label][2])] for label in labels
             ],
@@ -167,7 +180,8 @@ class TextModel:
         parts = [
             MAGIC,
             json.dumps(header, ensure_ascii=False).encode() + b"\n",
-            array("Q", sorted(self._ids, key=self._ids.__getitem__)).tobytes(),
+            self._grams.tobytes(),
+            self._numbers.tobytes(),
             self._idf.tobytes(),
         ]
         for label in labels:
@@ -187,8 +201,10 @@ class TextModel:
             model._log_alpha = float(header["log_alpha"])
             count = int(header["grams"])
             at = end + 1
-            grams, at = _take(data, at, "Q", count)
-            model._ids = {g: i for i, g in enumerate(grams)}
+            model._grams, at = _take(data, at, "Q", count)
+            model._numbers, at = _take(data, at, "I", count)
+            if count and max(model._numbers) >= count:
+                raise ValueError("a gram's number out of range")
             model._idf, at = _take(data, at, "f", count)
             model._labels = {}
             for label, prior, norm, count in header["labels"]:
@@ -208,10 +224,17 @@ class TextModel:
 
     def _weights(self, found: Mapping[int, int]) -> dict[int, float]:
         """TF-IDF weights of the known grams, by number, scaled to unit length."""
-        ids, idf, log = self._ids, self._idf, math.log
-        raw = {
-            i: (1.0 + log(k)) * idf[i] for g, k in found.items() if (i := ids.get(g)) is not None
-        }
+        grams, numbers, idf, log = self._grams, self._numbers, self._idf, math.log
+        raw: dict[int, float] = {}
+        # The grams come in order, so each search starts where the last one ended.
+        at, end = 0, len(grams)
+        for gram in sorted(found):
+            at = bisect_left(grams, gram, at, end)
+            if at == end:
+                break
+            if grams[at] == gram:
+                i = numbers[at]
+                raw[i] = (1.0 + log(found[gram])) * idf[i]
         length = math.sqrt(sum(v * v for v in raw.values()))
         return {i: v / length for i, v in raw.items()} if length else {}
 

@@ -658,8 +658,8 @@ class Analyzer:
 
     def _tidy(self, raw: str) -> str:
         """The message without what asks nothing of the certificates: the numbers of a
-        numbered list ("1互联网营销师几级 2能不能跨级", which would read as levels), and a
-        clause asking only how to answer ("一句话说清楚", "别长篇大论")."""
+        numbered list ("1互联网营销师几级 2能不能跨级"), and a clause asking only how to answer
+        ("一句话说清楚", "别长篇大论") beside one that asks something."""
         marks = list(_LIST_MARK.finditer(raw))
         if len(marks) >= 2 and [m.group(1) for m in marks] == [
             str(n) for n in range(1, len(marks) + 1)
@@ -670,6 +670,8 @@ class Analyzer:
         if request is None:
             return raw
         pieces = [m.group(0) for m in _CLAUSE.finditer(raw)]
+        if len(pieces) < 2:
+            return raw
         kept = [p for p in pieces if not request.fullmatch(self._read(p))]
         return "".join(kept) if kept and len(kept) < len(pieces) else raw
 
@@ -1024,6 +1026,8 @@ class Analyzer:
         """ "直播销售员和选品员分别干啥": several roles asked at once ask for the topic that
         covers them all; so does any asked of a certificate that has none."""
         umbrella = self._syn.roles_topic
+        if not umbrella:
+            return
         asked = result.final_topics or frozenset(topics)
         if result.certs and not self._with_roles & set(result.certs):
             # "全媒体运营师要自己写稿剪视频吗": work asked of a certificate with no jobs of its
@@ -1040,8 +1044,6 @@ class Analyzer:
             }
             if len(roles) < 2:
                 return
-        if not umbrella:
-            return
         strength = max(topics[t] for t in roles)
         for t in roles:
             del topics[t]

@@ -51,6 +51,9 @@ _CLAUSE_BREAK = "\n，"
 _QUESTION_FORMS = (("什么", "啥"), ("啥", "什么"), ("怎么", "咋"), ("咋", "怎么"))
 # A demonstrative between a verb and its object ("搞这个培训").
 _DEMONSTRATIVE = re.compile("(这|那)(个|种|类|些)")
+# Where a voice-typed question ends inside a run-on ("……是真的吗这个工资到底是多少啊"): a
+# closing particle, and its trailing 啊/呀. Cantonese 呢 before a measure word is "this" (呢个).
+_QUESTION_END = re.compile(r"(?:吗|嗎|咩|呢(?![个個张張度啲类類种種行间間排次样樣位]))[啊呀啦]?")
 # "哪个", and how far after it the criterion of a choice is looked for.
 _WHICH = re.compile("哪(一)?(个|张|种)")
 WHICH_REACH = 8
@@ -134,6 +137,8 @@ class Analysis:
     formed: frozenset[str] = frozenset()  # topics asked in a question form ("有几个级别")
     role_subject: frozenset[str] = frozenset()  # jobs the question is asked of ("选品员工资多少")
     partly_missing: str = ""  # of two questions, what the articles lack for one ("要学多久")
+    # The asking part's clauses, each with the topics it names, when there are several.
+    parts: tuple[tuple[str, frozenset[str]], ...] = ()
 
 
 def _colloquial(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -349,13 +354,19 @@ class Analyzer:
             # A closing 不/没 asks too ("难考不", "能报没"); a clause giving a reason ("因为我
             # ……就想转行嘛") does not, unless a question mark ends it.
             marked = piece.rstrip().endswith(_ASKING_MARKS)
-            asks = marked or (
-                not text.startswith(self._syn.reason_openings)
-                and (
-                    bool(self._questions.find(_HESITATION.sub("", _ROUGH_COUNT.sub("", text))))
-                    or text.endswith(_ASKING_ENDS)
-                    or bool(_A_NOT_A.search(text))
-                    or bool(_ALTERNATIVE.search(text))
+            claim = self._syn.claim_check
+            # "机器人你来评评理" asks whether what was said before is right.
+            asks = (
+                marked
+                or bool(claim and claim.fullmatch(text))
+                or (
+                    not text.startswith(self._syn.reason_openings)
+                    and (
+                        bool(self._questions.find(_HESITATION.sub("", _ROUGH_COUNT.sub("", text))))
+                        or text.endswith(_ASKING_ENDS)
+                        or bool(_A_NOT_A.search(text))
+                        or bool(_ALTERNATIVE.search(text))
+                    )
                 )
             )
             out.append(Clause(piece, text, asks))
@@ -366,9 +377,11 @@ class Analyzer:
         if quoted or len(piece) <= RUN_ON:
             return [piece]
         cuts = [0]
-        for m in self._breaks.find(piece):
-            if m.start - cuts[-1] >= RUN_ON_PIECE and len(piece) - m.start >= RUN_ON_PIECE:
-                cuts.append(m.start)
+        starts = {m.start for m in self._breaks.find(piece)}
+        starts |= {m.end() for m in _QUESTION_END.finditer(piece)}
+        for start in sorted(starts):
+            if start - cuts[-1] >= RUN_ON_PIECE and len(piece) - start >= RUN_ON_PIECE:
+                cuts.append(start)
         return [piece[a:b] for a, b in zip(cuts, [*cuts[1:], len(piece)], strict=True)]
 
     def _asking_part(self, clauses: list[Clause], text: str, sep: str = "") -> str:
@@ -458,6 +471,23 @@ class Analyzer:
     def _topics_in(self, text: str) -> set[str]:
         found = {t for m in self._topic_matches(text) for t in m.labels}
         return found | {t.key for t in self._syn.topics.values() if self._pattern_hit(t, text)}
+
+    @staticmethod
+    def _pattern_spans(topic: Topic, text: str, clauses: list[Clause]) -> list[tuple[int, int]]:
+        """Where the topic's patterns match the message, or each clause of it: a pattern that
+        ends with the question ("有没有不用出镜的活$") ends a clause, not only the message."""
+        spans = [m.span() for p in topic.patterns for m in p.finditer(text)]
+        if spans or len(clauses) < 2 or not topic.patterns:
+            return spans
+        for clause in clauses:
+            at = text.find(clause.text)
+            if at >= 0:
+                spans += [
+                    (at + a, at + b)
+                    for p in topic.patterns
+                    for a, b in (m.span() for m in p.finditer(clause.text))
+                ]
+        return spans
 
     @staticmethod
     def _pattern_hit(topic: Topic, text: str) -> bool:
@@ -717,8 +747,10 @@ class Analyzer:
                 longest[topic] = max(longest.get(topic, 0), len(m.phrase))
                 mentions[topic] = mentions.get(topic, 0) + 1
         for t in self._syn.topics.values():
-            if t.key not in longest and self._pattern_hit(t, text):
-                spans = [m.span() for p in t.patterns for m in p.finditer(text)]
+            if t.key not in longest:
+                spans = self._pattern_spans(t, text, clauses)
+                if not spans:
+                    continue
                 if all(self._holds_word(span, t.key, topic_matches) for span in spans):
                     # "能直接报四级吗" holds 直接报四级: the word's topic is the more specific.
                     continue
@@ -786,6 +818,17 @@ class Analyzer:
             # "跟互联网营销师比呢", "比全媒体高吗": one named as the measure of the other.
             marked = self._certs.remove(text, "@")
             result.compare = bool(self._syn.compare_pattern.search(marked))
+        roles = {
+            t for t in topics if self._syn.topics[t].role and self._syn.topics[t].label in text
+        }
+        if result.compare and len(certs) == 1 and roles and not self._with_roles & set(certs):
+            # "视频创推员跟全媒体运营哪个更对口": a job of the other certificate, weighed against
+            # this one, stands for its certificate.
+            result.certs = tuple(sorted({*certs, *self._with_roles}))
+            topics = {t: n for t, n in topics.items() if t not in roles}
+            result.final_topics -= roles
+            result.role_subject -= roles
+            specific -= roles
         story = set()
         if specific and focus <= generic:
             # Told, not asked: topics of clauses about the person, and in a long story those of
@@ -850,6 +893,9 @@ class Analyzer:
         # Searched clause by clause: "哪些机构在做培训 是正规学校吗" asks who runs the classes,
         # then whether they are proper schools, not which school is a proper one.
         apart = self._asking_part(clauses, text, _CLAUSE_BREAK)
+        pieces = [p for p in apart.split(_CLAUSE_BREAK) if p]
+        if len(pieces) > 1:
+            result.parts = tuple((p, frozenset(self._topics_in(p))) for p in pieces)
         likened = self._syn.reference.sub(" ", apart) if self._syn.reference else apart
         # A certificate's name never makes a question one the articles cannot answer, and it
         # often stands between the words that do ("下个月有没有互联网营销师考试").

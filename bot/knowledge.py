@@ -67,6 +67,13 @@ class Gap:
     # Asked with one of these, the message is about something the entry does say ("为啥营销师
     # 工资比新媒体运营高" asks why they differ, not for the other job's figure).
     unless: tuple[str, ...] = ()
+    # Or asked in this form ("……做到一百亿没有": whether it came true).
+    pattern: re.Pattern[str] | None = None
+
+    def asked_in(self, text: str) -> bool:
+        return any(w in text for w in self.words) or bool(
+            self.pattern and self.pattern.search(text)
+        )
 
 
 @dataclass(frozen=True)
@@ -182,7 +189,8 @@ _OPTIONAL_FIELDS = ("lacks",)
 
 
 def _gaps(value: Any, where: str, label: str, problems: list[str]) -> tuple[Gap, ...]:
-    """The entry's ``lacks``: a list of {words: [...], note: "..."}."""
+    """The entry's ``lacks``: a list of {words: [...], note: "..."}, with an optional
+    ``pattern`` (a regular expression) asking for it too."""
     if value is None:
         return ()
     gaps = []
@@ -197,7 +205,16 @@ def _gaps(value: Any, where: str, label: str, problems: list[str]) -> tuple[Gap,
         if unless is None:
             problems.append(f"{at}: {label} 'lacks' item 'unless' must be a list of words")
             continue
-        gaps.append(Gap(words, note.strip(), unless))
+        pattern = None
+        if "pattern" in item:
+            try:
+                pattern = re.compile(str(item["pattern"]))
+            except re.error as e:
+                problems.append(
+                    f"{at}: {label} 'lacks' item 'pattern' is not a valid pattern ({e})"
+                )
+                continue
+        gaps.append(Gap(words, note.strip(), unless, pattern))
     return tuple(gaps)
 
 

@@ -20,7 +20,7 @@ from typing import Any, Literal
 from rapidfuzz import fuzz, process
 
 from .analysis import ABOUT_BOT, Analysis, Analyzer, shift_topic
-from .knowledge import CERTS, Entry, Knowledge
+from .knowledge import CERTS, Entry, Gap, Knowledge
 from .ngram import NgramIndex
 from .textmodel import TextModel
 
@@ -236,9 +236,9 @@ class Matcher:
             # The domain gate: question words alone ("哪个好", "多少钱") say nothing about what
             # the message is about. Guesses only for a message with no subject of its own.
             guesses = ranked if a.elliptical and not a.unknown else []
-            if guesses and topics and not context.topic:
-                # "几级" then "全媒体呢": the bare question said what is asked, the next one which
-                # certificate it is asked of.
+            if topics and not context.topic:
+                # "几级" then "全媒体呢", "考个最低那级要多少钱" then "那四级呢": the question
+                # said what is asked, the next one which certificate it is asked of.
                 asked = max(topics, key=topics.__getitem__)
                 context = Context(topic=asked)
             return self._fallback(query, guesses, "", context, ("no word of the certificates",))
@@ -385,7 +385,14 @@ class Matcher:
             near = "、".join(CERTS[c] for c in entry.certs)
             note = f"两篇资料都没有讲到{CERTS[certs[0]]}的这一点；最接近的是{near}的情况。"
         else:
-            note = self._role_note(a, entry) or self._lacking(entry, a) or ""
+            note = self._role_note(a, entry) or ""
+            gap = None if note else self._gap(entry, a)
+            if gap is not None and self._asked_beside(gap, a, entry):
+                # "全媒体运营月薪多少 够不够在北京租房": the pay is asked in a clause of its own,
+                # the city only in another; the answer, and what the articles lack for it.
+                partly = replace(a, partly_missing=gap.note)
+                return self._answer(query, best, certs, partly, ranked, features, context)
+            note = note or (gap.note if gap else "")
         if not note:
             return None
         nearest = [best, *(c for c in ranked if c.entry.id != entry.id)]
@@ -596,18 +603,40 @@ class Matcher:
             return None
         return self._lacking(before, a)
 
+    @classmethod
+    def _lacking(cls, entry: Entry, a: Analysis) -> str | None:
+        gap = cls._gap(entry, a)
+        return gap.note if gap else None
+
     @staticmethod
-    def _lacking(entry: Entry, a: Analysis) -> str | None:
-        """The note of the first specific the entry declares missing that the message asks
-        for (words in what it seeks, none of the words that show it asks what the entry says)."""
+    def _gap(entry: Entry, a: Analysis) -> Gap | None:
+        """The first specific the entry declares missing that the message asks for (words in
+        what it seeks, none of the words that show it asks what the entry says)."""
         sought = _NO_LEVEL.sub("", a.sought)  # "最低那一级" names no level
         return next(
             (
-                gap.note
+                gap
                 for gap in entry.lacks
-                if any(w in sought for w in gap.words) and not any(w in a.text for w in gap.unless)
+                if gap.asked_in(sought) and not any(w in a.text for w in gap.unless)
             ),
             None,
+        )
+
+    def _asked_beside(self, gap: Gap, a: Analysis, entry: Entry) -> bool:
+        """Whether the missing specific is asked only in a question of its own after the one
+        the entry answers ("月薪多少 够不够在北京租房"); one that comes first says what the rest
+        is asked of ("三级呢 多少钱"). Of a person or an event ("罗永浩那个培训班叫啥 学费多少"),
+        every detail asked is the question."""
+        topics = self.knowledge.synonyms.topics
+        narrowing = {t for t, kind in topics.items() if entry.topic in kind.refines}
+        holding = [gap.asked_in(part) for part, _ in a.parts]
+        if not holding or holding[0] or not a.parts[0][1] or topics[entry.topic].named:
+            return False
+        # A level alone ("多少钱 三级呢") is what the question is asked of, not a question.
+        return any(holding) and all(
+            entry.topic not in own and not (own and own <= narrowing)
+            for (_, own), held in zip(a.parts, holding, strict=True)
+            if held
         )
 
     def _stranger(self, a: Analysis, context: Context) -> str:
@@ -939,6 +968,17 @@ class Matcher:
         elif a.compare and len(certs) == 1 and context.certs and certs != context.certs:
             # "为啥比互联网营销师低这么多" after a 全媒体运营师 answer compares the two.
             certs = tuple(sorted({*certs, *context.certs}))
+        told = self.knowledge.synonyms.topics.get(context.topic or "")
+        if (
+            topics
+            and told is not None
+            and told.named
+            and not (a.certs or a.hinted or a.evidence or a.named or a.compare)
+            and (a.elliptical or a.topical)
+        ):
+            # "啥时候开的" after an answer about 罗永浩's class: a bare question form, with no
+            # word of its own, asks it of what was just told.
+            return certs, {told.key: 1}, inherited
         if not topics and context.topic and (a.certs or a.followup or a.compare):
             # "那全媒体运营师呢", "那个呢": same topic; "哪个高" after two salaries compares
             # them. A lone word ("证书") is not a follow-up.

@@ -1965,3 +1965,83 @@ def test_one_topic_word_after_an_answer_asks_it_of_that_certificate(matcher: Mat
     assert matcher.ask("工资", context).entry_id == "amo.salary"
     # The articles give no price for it: no other certificate's price stands in.
     assert matcher.ask("学费", context).entry_id is None
+
+
+def test_a_run_on_breaks_where_a_spoken_question_ends(matcher: Matcher) -> None:
+    # "……是真的吗" closes one question; the last one is what is asked, not the story's words.
+    a = matcher.analyzer.analyze(
+        "我是个宝妈在家带孩子想搞副业我看快手上好多人讲互联网营销师考了就能月入过万是真的吗这个工资到底多少啊"
+    )
+    assert a.final_topics == {"salary"}
+
+
+def test_a_missing_detail_asked_after_the_question_is_noted_with_the_answer(
+    matcher: Matcher,
+) -> None:
+    reply = matcher.ask("全媒体运营师每个月能挣多少 够不够在上海租房")
+    assert reply.kind == "answer" and reply.entry_id == "amo.salary"
+    assert "分城市" in reply.note
+    # Said first, the level is what the price is asked of: a price the articles lack.
+    context = matcher.ask("互联网营销师考证要多少钱").context
+    assert matcher.ask("三级呢 要多少钱", context).kind == "fallback"
+    assert matcher.ask("要多少钱 三级呢", context).kind == "fallback"
+
+
+def test_whether_a_goal_came_true_is_not_in_the_articles(matcher: Matcher) -> None:
+    reply = matcher.ask("老罗那个直播培训班后来真赚到一百亿了没")
+    assert reply.kind == "fallback" and "没有写后来的结果" in reply.note
+    context = matcher.ask("罗永浩开过直播培训班吗").context
+    assert matcher.ask("他最终做到100亿没有", context).kind == "fallback"
+
+
+def test_a_question_form_after_a_person_asks_it_of_them(matcher: Matcher) -> None:
+    context = matcher.ask("罗永浩开过直播培训班吗").context
+    assert matcher.ask("什么时候开的", context).entry_id == "people.luoyonghao"
+    # With its certificate named, the question is the certificate's own.
+    assert matcher.ask("互联网营销师什么时候出的", context).entry_id == "ims.origin"
+
+
+def test_a_declined_question_still_says_what_the_next_one_asks(matcher: Matcher) -> None:
+    context = matcher.ask("考个最低的那级大概得花多少钱").context
+    assert matcher.ask("那四级呢", context).entry_id == "ims.price"
+
+
+def test_a_pattern_closing_a_clause_is_found_in_a_long_message(matcher: Matcher) -> None:
+    reply = matcher.ask("我在仓库打包的 不爱说话 营销师里头有没有不用露脸的活 都有哪几类")
+    assert reply.entry_id == "ims.duties"
+
+
+def test_a_job_weighed_against_the_other_certificate_stands_for_its_own(
+    matcher: Matcher,
+) -> None:
+    reply = matcher.ask("选品员跟全媒体运营师哪个更适合学广告的")
+    assert reply.entry_id == "compare.suitability"
+
+
+@pytest.mark.parametrize(
+    ("before", "question"),
+    [
+        ("人才交流中心是发全媒体运营师证的吗", "那这个中心在哪里 有电话吗"),
+        ("互联网营销师培训都是哪些机构在做", "那你推荐哪家 我们这有靠谱的吗"),
+    ],
+)
+def test_contacts_and_recommendations_are_not_in_the_articles(
+    matcher: Matcher, before: str, question: str
+) -> None:
+    reply = matcher.ask(question, matcher.ask(before).context)
+    assert reply.kind == "fallback"
+    assert "a detail the articles do not give" in reply.reasons
+
+
+def test_the_national_standard_is_the_standard(matcher: Matcher) -> None:
+    assert matcher.ask("营销师的国家职业标准到底是2021年几月发的").entry_id == "ims.standard"
+
+
+def test_asking_the_cost_of_opening_a_school_notes_what_is_missing(matcher: Matcher) -> None:
+    reply = matcher.ask("开一家营销师培训学校门槛高吗 得多少注册资金")
+    assert reply.entry_id == "training.barrier" and "注册资金" in reply.note
+
+
+def test_a_short_form_of_the_name_after_an_answer(matcher: Matcher) -> None:
+    context = matcher.ask("互联网营销师一个月挣多少").context
+    assert matcher.ask("那全媒的呢", context).entry_id == "amo.salary"

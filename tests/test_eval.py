@@ -87,7 +87,7 @@ OTHER_SETS = [p for p in tuned_sets() if p != DEFAULT_FILE]
 # sets EY, EZ, FA, FB, FC, FD, FE, FF, FG and FH, qa90 to qa99 the blind sets FQ, FR, FS, FT, FU,
 # FV, FW, FX, FY and FZ, qa100 to qa105 the blind sets GA, GB, GC, GD, GE and GF, qa106 to qa113
 # the blind sets GM, GN, GO, GP, GQ, GR, GS and GT, qa114 to qa119 the blind sets GU, GV, GW, GX,
-# GY and GZ).
+# GY and GZ, qa120 to qa127 the blind sets HI, HJ, HK, HL, HM, HN, HO and HP).
 FLOORS = {
     "qa6": (0.85, 0.97),
     "qa7": (0.85, 0.80),
@@ -203,6 +203,14 @@ FLOORS = {
     "qa117": (0.98, 1.00),
     "qa118": (0.95, 1.00),
     "qa119": (0.96, 0.97),
+    "qa120": (0.96, 1.00),
+    "qa121": (0.96, 1.00),
+    "qa122": (0.98, 1.00),
+    "qa123": (1.00, 1.00),
+    "qa124": (1.00, 0.97),
+    "qa125": (1.00, 1.00),
+    "qa126": (0.96, 0.97),
+    "qa127": (0.97, 0.97),
 }
 
 

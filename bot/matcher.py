@@ -120,6 +120,8 @@ class Reply:
     score: float = 0.0
     suggestions: tuple[Entry, ...] = ()
     note: str = ""
+    # What the articles lack for another question the message asks: said after the answer.
+    aside: str = ""
     context: Context = field(default_factory=Context)
     reasons: tuple[str, ...] = ()
     greeting: str | None = None
@@ -1105,10 +1107,9 @@ class Matcher:
         elif len(certs) == 1 and certs[0] not in entry.certs:
             # Inherited from the conversation, not named: the topic belongs to the other one.
             note = f"这一点资料里只讲了{'、'.join(CERTS[c] for c in entry.certs)}。"
-        if a.partly_missing:
-            # "能不能直接在网上报名 官网在哪里": the answer, and what the articles lack for the
-            # other question.
-            note += f"您问的另一点，{a.partly_missing}"
+        # "能不能直接在网上报名 官网在哪里": the answer, then what the articles lack for the
+        # other question.
+        aside = f"您问的另一点，{a.partly_missing}" if a.partly_missing else ""
         shown = {e.id for e in entries}
         # The message's other questions come first ("分几级 要什么条件", answered on the
         # conditions, offers the levels), then the entry's own related ones.
@@ -1126,6 +1127,7 @@ class Matcher:
             score=round(best.score, 1),
             suggestions=tuple(related),
             note=note,
+            aside=aside,
             context=context,
             reasons=best.reasons,
             features=features,

@@ -88,6 +88,8 @@ def render_text(knowledge: Knowledge, reply: Reply) -> str:
         parts.append(reply.note)
     parts.append(lead_text(reply))
     parts.append(answer_body(reply))
+    if reply.aside:
+        parts.append(reply.aside)
     parts.append(source_line(sources_of(knowledge, reply.entries)))
     if reply.suggestions:
         parts.append(RELATED_HEADING + "\n" + _numbered(reply.suggestions))

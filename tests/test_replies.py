@@ -171,6 +171,19 @@ def test_telegram_shows_the_lead_the_source_line_and_folds_the_detail(
     assert entry.answer in parse_html(html)  # all of it is there once expanded
 
 
+def test_what_is_missing_for_a_second_question_comes_after_the_answer(
+    knowledge: Knowledge, matcher: Matcher
+) -> None:
+    reply = matcher.ask("全媒体运营师一个月拿多少 够不够在杭州租房")
+    lead = knowledge.entry("amo.salary").lead
+    for text in (render_text(knowledge, reply), closed_view(reply_text(knowledge, reply))):
+        lines = text.splitlines()
+        assert lines[0] == lead
+        missing = next(i for i, line in enumerate(lines) if "您问的另一点" in line)
+        source = next(i for i, line in enumerate(lines) if line.startswith("来源："))
+        assert "分城市" in lines[missing] and 0 < missing < source
+
+
 def test_a_long_detail_shows_only_its_first_three_lines_closed(knowledge: Knowledge) -> None:
     entry = knowledge.entry("ims.eligibility")
     closed = closed_view(reply_text(knowledge, entry_reply(knowledge, entry)))

@@ -1011,7 +1011,7 @@ def test_of_two_questions_the_answerable_one_is_answered_and_the_other_said_miss
 ) -> None:
     reply = matcher.ask("我能不能直接在网上给他报名 官网在哪里")
     assert reply.entry_id == "both.registration", reply.reasons
-    assert "官方网址" in reply.note
+    assert "官方网址" in reply.aside
 
 
 def test_a_partly_missing_question_declined_still_says_what_is_missing(matcher: Matcher) -> None:
@@ -1024,7 +1024,7 @@ def test_an_alternative_asks_which(matcher: Matcher) -> None:
     # "线上还是线下" asks, so the other clause's missing detail is the other question.
     reply = matcher.ask("互联网营销师考试线上还是线下 要学多久能考")
     assert reply.entry_id == "ims.exam", reply.reasons
-    assert "多长时间" in reply.note
+    assert "多长时间" in reply.aside
 
 
 def test_a_cantonese_pronoun_stands_for_the_person_just_talked_about(matcher: Matcher) -> None:
@@ -1957,7 +1957,7 @@ def test_a_run_on_breaks_before_so_i(matcher: Matcher) -> None:
         "就是我朋友说互联网营销师跟全媒体运营师都只能找机构报个人报不了是真的吗"
         "那我怎么知道哪个机构是官方授权的"
     )
-    assert reply.entry_id == "both.registration" and "机构" in reply.note, reply.reasons
+    assert reply.entry_id == "both.registration" and "机构" in reply.aside, reply.reasons
 
 
 def test_one_topic_word_after_an_answer_asks_it_of_that_certificate(matcher: Matcher) -> None:
@@ -1980,7 +1980,7 @@ def test_a_missing_detail_asked_after_the_question_is_noted_with_the_answer(
 ) -> None:
     reply = matcher.ask("全媒体运营师每个月能挣多少 够不够在上海租房")
     assert reply.kind == "answer" and reply.entry_id == "amo.salary"
-    assert "分城市" in reply.note
+    assert "分城市" in reply.aside
     # Said first, the level is what the price is asked of: a price the articles lack.
     context = matcher.ask("互联网营销师考证要多少钱").context
     assert matcher.ask("三级呢 要多少钱", context).kind == "fallback"
@@ -2039,7 +2039,7 @@ def test_the_national_standard_is_the_standard(matcher: Matcher) -> None:
 
 def test_asking_the_cost_of_opening_a_school_notes_what_is_missing(matcher: Matcher) -> None:
     reply = matcher.ask("开一家营销师培训学校门槛高吗 得多少注册资金")
-    assert reply.entry_id == "training.barrier" and "注册资金" in reply.note
+    assert reply.entry_id == "training.barrier" and "注册资金" in reply.aside
 
 
 def test_a_short_form_of_the_name_after_an_answer(matcher: Matcher) -> None:

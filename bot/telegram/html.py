@@ -77,7 +77,8 @@ def source_line_html(sources: list[Source]) -> str:
 
 
 def answer_html(knowledge: Knowledge, reply: Reply) -> str:
-    """An answer: the lead, the detail folded in an expandable quote, and one source line.
+    """An answer: the lead, the detail folded in an expandable quote, what the articles lack for
+    another question asked, and one source line.
 
     Closed, the message is the lead, the first lines of the quote and the source line; the
     certificate headings of a side-by-side answer are in bold.
@@ -92,6 +93,8 @@ def answer_html(knowledge: Knowledge, reply: Reply) -> str:
         parts.append(esc(lead_text(reply)))
         detail = esc(answer_body(reply))
     parts.append(expandable(detail))
+    if reply.aside:
+        parts.append(italic(reply.aside))
     parts.append(source_line_html(sources_of(knowledge, reply.entries)))
     return "\n".join(parts)
 

@@ -627,7 +627,8 @@ class Matcher:
     def _asked_beside(self, gap: Gap, a: Analysis, entry: Entry) -> bool:
         """Whether the missing specific is asked only in a question of its own after the one
         the entry answers ("月薪多少 够不够在北京租房"); one that comes first says what the rest
-        is asked of ("三级呢 多少钱"). Of a person or an event ("罗永浩那个培训班叫啥 学费多少"),
+        is asked of ("三级呢 多少钱"), and one on the entry's own topic is the question ("还能考吗
+        有没有年龄上限"). Of a person or an event ("罗永浩那个培训班叫啥 学费多少"),
         every detail asked is the question."""
         topics = self.knowledge.synonyms.topics
         narrowing = {t for t, kind in topics.items() if entry.topic in kind.refines}

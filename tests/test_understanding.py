@@ -2045,3 +2045,50 @@ def test_asking_the_cost_of_opening_a_school_notes_what_is_missing(matcher: Matc
 def test_a_short_form_of_the_name_after_an_answer(matcher: Matcher) -> None:
     context = matcher.ask("互联网营销师一个月挣多少").context
     assert matcher.ask("那全媒的呢", context).entry_id == "amo.salary"
+
+
+def test_an_official_certificate_in_any_wording_asks_recognition(matcher: Matcher) -> None:
+    reply = matcher.ask("互聯網營銷師同全媒體運營師係唔係大陸官方認可嘅正式證照？")
+    assert reply.entry_id == "both.official"
+    assert matcher.ask("互联网营销师算正式证书吗").entry_id == "both.official"
+
+
+def test_whether_it_is_worth_taking_is_its_value(matcher: Matcher) -> None:
+    assert matcher.ask("有没有必要考这个证 感觉就是花钱买本本").entry_id in {
+        "ims.value",
+        "compare.value",
+    }
+
+
+def test_cantonese_suits_is_read(matcher: Matcher) -> None:
+    reply = matcher.ask("我哋档口啲后生仔 两个证边个啱佢哋")
+    assert reply.entry_id == "compare.suitability"
+
+
+def test_why_a_person_turned_to_live_selling_is_not_their_private_life(
+    matcher: Matcher,
+) -> None:
+    reply = matcher.ask("于敏洪现在还在直播卖货吗 为啥转这个啊")
+    assert reply.entry_id == "people.yuminhong"
+    assert matcher.ask("俞敏洪现在身家多少").kind == "fallback"
+
+
+def test_another_one_like_the_one_told_of_is_not_in_the_articles(matcher: Matcher) -> None:
+    reply = matcher.ask("我们江苏有没有像金华那样的直播营销考核规范")
+    assert reply.kind == "fallback" and "这一个例子" in reply.note
+    assert matcher.ask("金华那个直播考核规范是哪年实施的").entry_id == "event.jinhua"
+
+
+@pytest.mark.parametrize(
+    ("before", "question", "missing"),
+    [
+        ("俞敏洪为啥去直播带货了", "那他的带货平台一年营业额多少", "经营情况"),
+        ("俞敏洪为啥去直播带货了", "他们主要卖啥货", "卖什么货"),
+        ("金华那个考核规范是怎么回事", "是哪个部门定的", "哪个部门"),
+    ],
+)
+def test_what_the_articles_do_not_say_of_a_person_or_event_is_said_missing(
+    matcher: Matcher, before: str, question: str, missing: str
+) -> None:
+    reply = matcher.ask(question, matcher.ask(before).context)
+    assert reply.kind == "fallback" and missing in reply.note, reply.reasons

@@ -53,7 +53,11 @@ _QUESTION_FORMS = (("什么", "啥"), ("啥", "什么"), ("怎么", "咋"), ("�
 _DEMONSTRATIVE = re.compile("(这|那)(个|种|类|些)")
 # Where a voice-typed question ends inside a run-on ("……是真的吗这个工资到底是多少啊"): a
 # closing particle, and its trailing 啊/呀. Cantonese 呢 before a measure word is "this" (呢个).
-_QUESTION_END = re.compile(r"(?:吗|嗎|咩|呢(?![个個张張度啲类類种種行间間排次样樣位]))[啊呀啦]?")
+_QUESTION_END = re.compile(
+    r"(?:吗|嗎|咩|呢(?![个個张張度啲类類种種行间間排次样樣位]))[啊呀啦]?"
+    # "……都是些什么机构啊是正规学校吗": a question word, then the 啊 that closes its question.
+    r"|(?:什么|啥|哪些|哪个|多少|几个)[^\s，,。？?啊呀]{0,6}[啊呀]"
+)
 # "哪个", and how far after it the criterion of a choice is looked for.
 _WHICH = re.compile("哪(一)?(个|张|种)")
 WHICH_REACH = 8
@@ -63,6 +67,8 @@ _ROUGH_COUNT = re.compile(r"(?:[0-9０-９一二两三四五六七八九十百�
 # "这个什么意思" ask).
 _HESITATION = re.compile(
     "(?:那个|那|这个)什么(?!时候|意思|价|用|样|$)|(?<=叫)(?:做)?什么(?!名)(?=[^，。？?]{2,10}的)"
+    # "我在考虑要不要加盟一个" tells what the person weighs; it asks the bot nothing.
+    "|(?<=考虑)(?:要不要|该不该)"
 )
 # A clause that opens by measuring against something ("比互联网营销师平均工资高多少倍") asks of
 # the subject of the clause before it: it is not a question apart.
@@ -99,6 +105,7 @@ class Clause:
     raw: str
     text: str
     asks: bool
+    told: bool = False  # it tells what someone else said ("老板说要持证上岗")
 
 
 @dataclass
@@ -355,21 +362,25 @@ class Analyzer:
             # ……就想转行嘛") does not, unless a question mark ends it.
             marked = piece.rstrip().endswith(_ASKING_MARKS)
             claim = self._syn.claim_check
-            # "机器人你来评评理" asks whether what was said before is right.
+            # "机器人你来评评理" asks whether what was said before is right. "学姐说……可以考
+            # 全媒体运营师" tells what was said: only a question mark makes it ask.
+            told = bool(self._syn.reported and self._syn.reported.match(text))
+            plain = _HESITATION.sub("", _ROUGH_COUNT.sub("", text))
             asks = (
                 marked
                 or bool(claim and claim.fullmatch(text))
                 or (
-                    not text.startswith(self._syn.reason_openings)
+                    not told
+                    and not text.startswith(self._syn.reason_openings)
                     and (
-                        bool(self._questions.find(_HESITATION.sub("", _ROUGH_COUNT.sub("", text))))
+                        bool(self._questions.find(plain))
                         or text.endswith(_ASKING_ENDS)
-                        or bool(_A_NOT_A.search(text))
+                        or bool(_A_NOT_A.search(plain))
                         or bool(_ALTERNATIVE.search(text))
                     )
                 )
             )
-            out.append(Clause(piece, text, asks))
+            out.append(Clause(piece, text, asks, told))
         return out
 
     def _run_on(self, piece: str, quoted: bool) -> list[str]:
@@ -398,7 +409,12 @@ class Analyzer:
                 # "……可以挂靠，真的假的？" asks about the claim before it.
                 asking.extend(c.text for c in clauses[max(0, i - 2) : i])
             elif clause.asks:
-                asking.append(clause.text)
+                told = ""
+                if claim and claim.search(clause.text):
+                    # "老板说要持证上岗……我就想问问这个是真的吗": the claim checked is the
+                    # one reported before, asked with it.
+                    told = "".join(c.text for c in clauses[max(0, i - 2) : i] if c.told)
+                asking.append(told + clause.text)
         if asking and len(asking) < len(clauses):
             # "互联网营销师的官方定义是什么？写论文要用": the purpose is no question of its own.
             return sep.join(asking[-2:])

@@ -95,6 +95,7 @@ class Synonyms:
     done_marks: tuple[str, ...] = ()  # after a pursue verb: already done (考过, 拿了)
     object_verbs: tuple[str, ...] = ()
     claim_check: re.Pattern[str] | None = None
+    reported: re.Pattern[str] | None = None  # a clause telling what someone said ("学姐说……")
     reply_request: re.Pattern[str] | None = None  # a clause asking how to answer ("一句话说清楚")
     measured: re.Pattern[str] | None = None  # one thing measured against another (比……高)
     about_bot: re.Pattern[str] | None = None  # a question about the bot itself (你是谁)
@@ -152,6 +153,7 @@ _SECTIONS: dict[str, str] = {
     "done_marks": "words",
     "object_verbs": "words",
     "claim_check_pattern": "pattern",
+    "reported_speech_pattern": "pattern",
     "reply_request_pattern": "pattern",
     "measured_pattern": "pattern",
     "about_bot_pattern": "pattern",
@@ -516,6 +518,7 @@ def parse_synonyms(data: Any, name: str, problems: list[str]) -> Synonyms | None
         done_marks=words("done_marks"),
         object_verbs=words("object_verbs"),
         claim_check=pattern("claim_check_pattern"),
+        reported=pattern("reported_speech_pattern"),
         reply_request=pattern("reply_request_pattern"),
         measured=pattern("measured_pattern"),
         about_bot=pattern("about_bot_pattern"),

@@ -87,7 +87,8 @@ OTHER_SETS = [p for p in tuned_sets() if p != DEFAULT_FILE]
 # sets EY, EZ, FA, FB, FC, FD, FE, FF, FG and FH, qa90 to qa99 the blind sets FQ, FR, FS, FT, FU,
 # FV, FW, FX, FY and FZ, qa100 to qa105 the blind sets GA, GB, GC, GD, GE and GF, qa106 to qa113
 # the blind sets GM, GN, GO, GP, GQ, GR, GS and GT, qa114 to qa119 the blind sets GU, GV, GW, GX,
-# GY and GZ, qa120 to qa127 the blind sets HI, HJ, HK, HL, HM, HN, HO and HP).
+# GY and GZ, qa120 to qa127 the blind sets HI, HJ, HK, HL, HM, HN, HO and HP, qa128 to qa135 the
+# blind sets HQ, HR, HS, HT, HU, HV, HW and HX).
 FLOORS = {
     "qa6": (0.85, 0.97),
     "qa7": (0.85, 0.80),
@@ -211,6 +212,14 @@ FLOORS = {
     "qa125": (1.00, 1.00),
     "qa126": (0.96, 0.97),
     "qa127": (0.97, 0.97),
+    "qa128": (0.98, 0.97),
+    "qa129": (0.96, 1.00),
+    "qa130": (0.98, 1.00),
+    "qa131": (0.98, 1.00),
+    "qa132": (1.00, 0.97),
+    "qa133": (1.00, 0.97),
+    "qa134": (0.97, 1.00),
+    "qa135": (0.97, 0.97),
 }
 
 

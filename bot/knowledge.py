@@ -115,6 +115,7 @@ class Knowledge:
     calibration: Calibration | None = None  # how scores become probabilities (confidence.py)
     # Labelled questions by set name, for the text model (examples.py).
     examples: Mapping[str, tuple[Example, ...]] = field(default_factory=dict)
+    root: Path | None = None  # the folder it was read from
 
     def entry(self, entry_id: str) -> Entry:
         """The entry with this id."""
@@ -411,4 +412,5 @@ def load_knowledge(root: Path | str = DEFAULT_DIR) -> Knowledge:
         by_id={e.id: e for e in entries},
         calibration=calibration,
         examples=examples,
+        root=root,
     )

@@ -22,6 +22,7 @@ from rapidfuzz import fuzz, process
 from .analysis import ABOUT_BOT, Analysis, Analyzer, shift_topic
 from .knowledge import CERTS, Entry, Gap, Knowledge
 from .ngram import NgramIndex
+from .textmodel import FILE as MODEL_FILE
 from .textmodel import TextModel
 
 # Thresholds and weights: the only tuning knobs, all here.
@@ -176,7 +177,15 @@ class Matcher:
             if name != leave_out
             for x in examples
         ]
-        self._text = TextModel.kept(docs, model_file) if model_file else TextModel(docs)
+        # The model trained on the shipped knowledge comes with it (``kb model`` writes it); it
+        # is read when it was trained on exactly these questions, else the model is trained.
+        root = knowledge.root if leave_out is None else None
+        shipped = root / MODEL_FILE if root is not None else None
+        self._text = (
+            TextModel.kept(docs, model_file, shipped=shipped)
+            if model_file or shipped
+            else TextModel(docs)
+        )
         self._all_rows = list(range(len(self._cores)))
         if len(self._cores) <= FULL_SCAN_LIMIT:  # (after a prefilter, rows are few already)
             for row, tokens in enumerate(self._tokens):
@@ -203,6 +212,11 @@ class Matcher:
                     self._bigrams[core[k : k + 2]].add(self._owner[j])
 
     # --- public -------------------------------------------------------------------------------
+
+    @property
+    def text_model(self) -> TextModel:
+        """The text model the matcher re-ranks with."""
+        return self._text
 
     def ask(self, raw: str, context: Context | None = None) -> Reply:
         """Answer one message, given the context of the previous turn."""

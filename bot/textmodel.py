@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 # refitted, 0.03 answered more questions right than 0.1 in the tuned sets and in the frozen
 # blind ones, and declined as many.
 DEFAULT_ALPHA = 0.03
-FILE = "text-model.bin"  # its name in DATA_DIR
+FILE = "text-model.bin"  # its name in DATA_DIR, and in the knowledge folder (shipped)
 MAGIC = b"bot-text-model 3\n"  # what a kept model's file starts with
 
 
@@ -65,6 +65,7 @@ class TextModel:
     def __init__(self, docs: Iterable[tuple[str, str]], alpha: float = DEFAULT_ALPHA) -> None:
         """``docs``: (normalised text, label) pairs; the label "" stands for "decline"."""
         self.fingerprint = ""  # set by ``kept``
+        self.read_from: Path | None = None  # the file it was read from, if it was not trained
         # The same question under the same label counts once per time it was given.
         given = Counter((text, label) for text, label in docs if text)
         n = sum(given.values())
@@ -138,23 +139,34 @@ class TextModel:
 
     @classmethod
     def kept(
-        cls, docs: Iterable[tuple[str, str]], path: Path, alpha: float = DEFAULT_ALPHA
+        cls,
+        docs: Iterable[tuple[str, str]],
+        path: Path | None,
+        alpha: float = DEFAULT_ALPHA,
+        shipped: Path | None = None,
     ) -> TextModel:
-        """The model of these docs: read from ``path`` when the file holds it, else trained and
-        written there for the next start."""
+        """The model of these docs: read from ``path`` when the file holds it, or from the one
+        shipped with the knowledge (never written to); else trained, and written to ``path``
+        for the next start."""
         docs = list(docs)
         mark = fingerprint(docs, alpha)
-        try:
-            model = cls.from_bytes(path.read_bytes())
-        except FileNotFoundError:
-            model = None
-        except (OSError, ValueError) as exc:
-            log.warning("text model file %s unreadable (%s); training again", path, exc)
-            model = None
-        if model is not None and model.fingerprint == mark:
-            return model
+        for place in (path, shipped):
+            if place is None:
+                continue
+            try:
+                model: TextModel | None = cls.from_bytes(place.read_bytes())
+            except FileNotFoundError:
+                model = None
+            except (OSError, ValueError) as exc:
+                log.warning("text model file %s unreadable (%s); training again", place, exc)
+                model = None
+            if model is not None and model.fingerprint == mark:
+                model.read_from = place
+                return model
         model = cls(docs, alpha)
         model.fingerprint = mark
+        if path is None:
+            return model
         part = path.with_name(f"{path.name}.{os.getpid()}.part")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -198,6 +210,7 @@ class TextModel:
             header = json.loads(data[len(MAGIC) : end])
             model = cls.__new__(cls)
             model.fingerprint = str(header["fingerprint"])
+            model.read_from = None
             model._log_alpha = float(header["log_alpha"])
             count = int(header["grams"])
             at = end + 1

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import Knowledge
+from bot.knowledge import Knowledge, load_knowledge
 from bot.matcher import Matcher
 from bot.textmodel import TextModel
 
@@ -125,3 +125,31 @@ def test_the_bot_answers_the_same_with_its_model_kept(knowledge: Knowledge, tmp_
     for question in ("互连网营消师是啥东东", "全媒體運營師分幾個等級？", "小米和vivo哪个好"):
         a, b = kept.ask(question), trained.ask(question)
         assert (a.entry_id, a.score, a.reasons) == (b.entry_id, b.score, b.reasons)
+
+
+# --- the model shipped with the knowledge --------------------------------------------------------
+
+
+def test_the_shipped_model_is_the_one_the_knowledge_trains(knowledge: Knowledge) -> None:
+    # Stale after an edit to the synonyms or the labelled questions, it would only be trained
+    # again at every first start: `python -m bot kb model` ships it anew.
+    assert knowledge.root is not None
+    model = Matcher(knowledge).text_model
+    assert model.read_from == knowledge.root / "text-model.bin", "run: python -m bot kb model"
+
+
+def test_a_shipped_model_of_other_questions_is_trained_again_and_left_alone(
+    kb_copy: Path, tmp_path: Path
+) -> None:
+    examples = kb_copy / "examples.yaml"
+    examples.write_text(
+        examples.read_text(encoding="utf-8") + "- q: 证书到底有没有用啊\n  entry: ims.value\n",
+        encoding="utf-8",
+    )
+    shipped = (kb_copy / "text-model.bin").read_bytes()
+    kept = tmp_path / "data" / "text-model.bin"
+    model = Matcher(load_knowledge(kb_copy), model_file=kept).text_model
+    assert model.read_from is None  # trained: the shipped one learnt other questions
+    assert (kb_copy / "text-model.bin").read_bytes() == shipped
+    assert kept.exists()  # and kept for the next start
+    assert Matcher(load_knowledge(kb_copy), model_file=kept).text_model.read_from == kept

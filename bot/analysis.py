@@ -21,6 +21,8 @@ from .textnorm import (
 )
 
 _LATIN_RUN = re.compile(r"[a-z]{4,}")
+# A question's closing particle typed in pinyin ("能考ma"): short, right after a character.
+_LATIN_PARTICLE = re.compile(r"(?<=[\u4e00-\u9fff])[a-z]{2,4}(?=$|[\s，。？！,.?!~])")
 MAX_SUBJECT = 6
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 # A clause with its closing punctuation: where one clause of a chat message ends and the next
@@ -205,6 +207,7 @@ class Analyzer:
             _colloquial((w, t.key) for t in syn.topics.values() for w in (*t.words, *t.asks))
         )
         self._topic_evidence = frozenset(w for t in syn.topics.values() for w in t.words)
+        self._topic_asks = frozenset(w for t in syn.topics.values() for w in t.asks)
         self._lookalikes = Lexicon((w, LOOKALIKE) for w in syn.lookalikes)
         self._openers = Lexicon((w, "open") for w in (*syn.followup_words, *syn.fillers))
         self._questions = Lexicon((w, "q") for w in syn.question_words)
@@ -264,6 +267,11 @@ class Analyzer:
                 spelled = "".join(syllable(c) or "?" for c in word)
                 if "?" not in spelled:
                     self._pinyin_words.setdefault(spelled, word)
+        # The one-character question words typed in pinyin (ma → 吗, ne → 呢, sha → 啥).
+        self._pinyin_particles: dict[str, str] = {}
+        for word in syn.question_words:
+            if len(word) == 1 and "\u4e00" <= word <= "\u9fff" and (sound := syllable(word)):
+                self._pinyin_particles.setdefault(sound, word)
         self._known_pairs = {
             text[i : i + 2]
             for text in (corpus, *vocabulary, *syn.fillers, *syn.compare_words, *syn.followup_words)
@@ -655,6 +663,9 @@ class Analyzer:
 
     def _spell_pinyin(self, text: str) -> str:
         """Latin runs that spell a known word in pinyin, written as that word."""
+        text = _LATIN_PARTICLE.sub(
+            lambda m: self._pinyin_particles.get(m.group(0), m.group(0)), text
+        )
         return _LATIN_RUN.sub(lambda m: self._pinyin_words.get(m.group(0), m.group(0)), text)
 
     def _foreign_subject(self, text: str, first_topic: int) -> str:
@@ -959,7 +970,14 @@ class Analyzer:
             first = topic_matches[0].start
             topic_words = {m.phrase for m in topic_matches}
             later = self._evidence(text[first:], result, self._topics.cover(text[first:]))
-            if all(word in topic_words or word in CERTS.values() for word in later):
+            # A topic's question form inside a longer one ("前途" in "有前途") is that form,
+            # asked of any job.
+            if all(
+                word in topic_words
+                or word in CERTS.values()
+                or (word in self._topic_asks and any(word in p for p in topic_words))
+                for word in later
+            ):
                 result.foreign = self._foreign_subject(text, first)
         result.on_subject = bool(result.evidence or result.topics)
         # A subject of its own ("会计工资多少") is not left out, however short the message.
@@ -1060,16 +1078,23 @@ class Analyzer:
         instead ("两个是一回事吗")."""
         if certs > 1:
             return ""
+        # Clause by clause: a form closing a clause ("……就是主播？") closes it, whatever follows.
+        lines, start = [], 0
+        for line in asked.split("\n"):
+            lines.append((start, line))
+            start += len(line) + 1
         for topic in self._syn.topics.values():
             for pattern in topic.focus:
-                found = pattern.search(asked)
+                found, at = next(
+                    ((f, start) for start, line in lines if (f := pattern.search(line))), (None, 0)
+                )
                 if found is None:
                     continue
                 form = found.group(0)
                 if form.startswith(self._syn.title_joins) and self._certs.find(form):
                     # "它跟互联网营销师差在哪": one of ours set beside the other compares them.
                     continue
-                outside = asked[: found.start()] + "\n" + asked[found.end() :]
+                outside = asked[: at + found.start()] + "\n" + asked[at + found.end() :]
                 others = self._topics_in(outside) & topics.keys() - {topic.key}
                 # A topic word it is likened to ("跟网红培训班差不多") is the subject compared,
                 # unless it names a role ("就是带货主播吗": a job within the certificate).

@@ -322,7 +322,13 @@ def test_which_is_higher_after_two_answers_compares_them(matcher: Matcher) -> No
 
 
 def test_a_person_named_is_what_the_question_is_about(matcher: Matcher) -> None:
-    assert ask(matcher, "罗永浩那个培训班到底靠不靠谱，他算是营销师几级") == "people.luoyonghao"
+    # Not the levels: his own (which the articles never give) is said missing, his class offered.
+    reply = matcher.ask("罗永浩那个培训班到底靠不靠谱，他算是营销师几级")
+    assert reply.entry_id == "people.luoyonghao" or (
+        reply.kind == "fallback"
+        and "罗永浩" in reply.note
+        and reply.suggestions[0].id == "people.luoyonghao"
+    )
     assert ask(matcher, "李佳琦到底有没有这个证，他是什么级别的") == "people.lijiaqi"
 
 

@@ -2117,3 +2117,49 @@ def test_a_run_on_breaks_after_the_particle_closing_a_question_word(matcher: Mat
 def test_a_person_by_a_familiar_name_passes_the_gate(matcher: Matcher) -> None:
     assert matcher.ask("俞老师咋去卖货了").entry_id == "people.yuminhong"
     assert matcher.ask("老罗的培训班现在还办吗").entry_id == "people.luoyonghao"
+
+
+@pytest.mark.parametrize("question", ["做会计还有前途吗 会不会被AI取代", "会计有前途吗"])
+def test_another_job_asked_with_a_longer_question_form_is_declined(
+    matcher: Matcher, question: str
+) -> None:
+    reply = matcher.ask(question)
+    assert reply.kind == "fallback" and "会计" in matcher.analyzer.analyze(question).foreign
+    assert matcher.ask("互联网营销师有前途吗").entry_id == "ims.outlook"
+
+
+def test_a_question_particle_typed_in_pinyin_is_read(matcher: Matcher) -> None:
+    assert matcher.ask("18岁能考ma").entry_id in {"ims.eligibility", "amo.eligibility"}
+    # A Latin word of its own is left alone.
+    assert matcher.ask("我家wifi连不上").kind == "fallback"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # A form closing its clause decides, whatever clause follows it.
+        ("互联网营销师是不是就是主播？我不想露脸能做吗", "ims.definition"),
+        # Whether one kind of work is all there is.
+        ("互联网营销师一定要当主播吗", "ims.duties"),
+        ("做互联网营销师系咪一定要做主播啊 我唔钟意出镜", "ims.duties"),
+        # Whether one's own work is the certificate's.
+        ("我现在是主播助理 天天帮主播上链接回评论 我这算不算互联网营销师啊", "ims.definition"),
+        # ... but "算不算它的活" asks what its work is.
+        ("老板让我搭个全媒体传播矩阵 我一脸懵 这属于全媒体运营师的活吗", "amo.duties"),
+    ],
+)
+def test_a_job_likened_to_the_certificate_asks_what_the_certificate_is(
+    matcher: Matcher, question: str, expected: str
+) -> None:
+    assert matcher.ask(question).entry_id == expected
+    assert matcher.ask("直播销售员一定要长得好看吗").entry_id == "ims.job.live_seller"
+
+
+@pytest.mark.parametrize("question", ["那罗永浩呢 他几级", "那俞敏洪呢 他也有证吗"])
+def test_whether_a_named_person_holds_the_certificate_is_said_missing(
+    matcher: Matcher, question: str
+) -> None:
+    context = matcher.ask("李佳琦是几级的互联网营销师").context
+    reply = matcher.ask(question, context)
+    assert reply.kind == "fallback" and "李佳琦" in reply.note, reply.reasons
+    assert matcher.ask("罗永浩办的培训班是什么").entry_id == "people.luoyonghao"

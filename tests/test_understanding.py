@@ -2163,3 +2163,38 @@ def test_whether_a_named_person_holds_the_certificate_is_said_missing(
     reply = matcher.ask(question, context)
     assert reply.kind == "fallback" and "李佳琦" in reply.note, reply.reasons
     assert matcher.ask("罗永浩办的培训班是什么").entry_id == "people.luoyonghao"
+
+
+def test_a_verb_asked_as_a_question_before_a_fee_names_no_other_certificate(
+    matcher: Matcher,
+) -> None:
+    reply = matcher.ask("培训机构给我报价2180 这个价格正常吗 包不包括证书费")
+    assert reply.entry_id == "ims.price", reply.reasons
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("欸營銷師的課跟一般網紅直播課程有什麼不一樣啦", "training.vs_influencer"),
+        ("广告说拿了证就能当带货主播月入过万 是真的吗", "ims.value"),
+    ],
+)
+def test_what_a_claim_or_a_likening_is_about_decides(
+    matcher: Matcher, question: str, expected: str
+) -> None:
+    assert matcher.ask(question).entry_id == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("罗永浩的债还完了吗", "个人情况"),
+        ("网上好多指定基地的公众号 你能不能告诉我哪一家是正规的", ""),
+        ("互联网营销师哪个工种最赚钱", "按工种"),
+    ],
+)
+def test_what_the_articles_never_give_is_declined(
+    matcher: Matcher, question: str, missing: str
+) -> None:
+    reply = matcher.ask(question)
+    assert reply.kind == "fallback" and missing in reply.note, reply.reasons

@@ -43,7 +43,8 @@ _ASKING_MARKS = ("?", "？")
 _ASKING_ENDS = ("不", "没", "没有")
 # A verb asked in its yes-or-no form ("收不收", "行没行") asks too.
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
-_A_NOT_AB = re.compile(r"([\u4e00-\u9fff])[不没]\1[\u4e00-\u9fff]")
+# The same closing a title's head, its verb one character or two ("看不看", "包不包括").
+_A_NOT_A_END = re.compile(r"([\u4e00-\u9fff])[不没]\1[\u4e00-\u9fff]?$")
 # An alternative closing the clause asks which ("线上还是线下"); "还是想考" is no alternative.
 _ALTERNATIVE = re.compile(
     r"还是(?!想|要|会|得|觉得|算|不|没|挺|很|有点|比较|一样)[\u4e00-\u9fff]{1,4}$"
@@ -656,7 +657,7 @@ class Analyzer:
                 head = title[: -len(kind)]
                 if not head or (self._title_leads and self._title_leads.search(head)):
                     return True
-                if _A_NOT_A.fullmatch(head[-3:]) or _A_NOT_AB.fullmatch(head[-4:]):
+                if _A_NOT_A_END.search(head):
                     # "老板看不看证", "包不包括证书费": a verb asked as a question, then its object
                     return True
                 if any(m.end == len(head) for m in self._domain.find(head)):

@@ -705,6 +705,8 @@ class Analyzer:
             return ""
         if (
             "证" in prefix
+            # "报了以后……", "学完……": a deed done, not a subject.
+            or prefix[-1] in "了过完"
             or self._pointers.find(prefix)
             or any(w in prefix for w in (*syn.object_verbs, *syn.pronouns, *syn.background_words))
         ):

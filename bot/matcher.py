@@ -29,6 +29,7 @@ from .textmodel import TextModel
 ANSWER_THRESHOLD = 60.0  # at or above: answer the best entry
 SUGGEST_THRESHOLD = 35.0  # at or above: offer as "您是不是想问"
 MAX_SUGGESTIONS = 3
+MAX_SAID = 200  # characters of the last question kept for a follow-up
 FUZZY_WEIGHT = 0.6  # share of the score from string similarity
 NEAR_EXACT = 92.0  # similarity at which the message is taken to be that phrasing
 NEAR_EXACT_BONUS = 45.0
@@ -53,6 +54,12 @@ _FIRST_PERSON = re.compile(r"[我你咱俺您]|自己|本人")
 # 一级 after a demonstrative or a comparison names no level: "最低那一级", "高一级". (A
 # message opening "那一级呢" asks of 一级.)
 _NOT_A_LEVEL = "(?<![这哪每第同上下低高])(?<!.那)"
+# What is left of "那罗永浩呢" without the name: it asks the last question of that person.
+_BARE_SWAP = re.compile(
+    r"(那|那么|那个|还有|另外)?(呢|嘞|咧|啦|又如何|又怎样|又怎么样|又点)?[?？!！。，,~～]*"
+)
+# Right before a title: the person holds it ("我有初级会计证", "考过教资").
+_HELD = re.compile(r"(有|持有|拿了|拿过|拿到|考了|考过|考到)(个|一个|张|一张|本)?$")
 _NO_LEVEL = re.compile("(?<=[这哪每第同上下低高])一级|(?<=.那)一级")
 
 
@@ -76,6 +83,9 @@ class Context:
     certs: tuple[str, ...] = ()
     level: str = ""  # the level the conversation is about ("三级要什么条件"), if one was named
     role: str = ""  # the job the last question was asked of ("平台管理员也分五级吗"), a topic key
+    # The last question as asked (its person swapped in, for "那罗永浩呢"): asked again of
+    # someone else, it is asked whole.
+    said: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe dict."""
@@ -93,6 +103,7 @@ class Context:
             certs=tuple(c for c in certs if c in CERTS) if isinstance(certs, list | tuple) else (),
             level=level if isinstance(level := data.get("level"), str) else "",
             role=role if isinstance(role := data.get("role"), str) else "",
+            said=said[:MAX_SAID] if isinstance(said := data.get("said"), str) else "",
         )
 
 
@@ -221,12 +232,30 @@ class Matcher:
     def ask(self, raw: str, context: Context | None = None) -> Reply:
         """Answer one message, given the context of the previous turn."""
         context = context or Context()
+        reply = self._ask(raw, context)
+        if reply.kind in ("greeting", "empty"):
+            return reply
+        # The question is remembered as asked, or as asked again of someone else.
+        said = reply.context.said
+        if not said or said == context.said:
+            said = reply.query[:MAX_SAID]
+        return replace(reply, context=replace(reply.context, said=said))
+
+    def _ask(self, raw: str, context: Context) -> Reply:
         query = raw.strip()
         a = self.analyzer.analyze(self._resolve_pronoun(query, context))
         if not a.text:
             return Reply(kind="empty", query=query, context=context)
         if a.greeting and (not a.topics or a.greeting == ABOUT_BOT):
             return Reply(kind="greeting", query=query, context=context, greeting=a.greeting)
+        swapped = self._swapped_person(a, context)
+        if swapped:
+            # "那罗永浩呢" after "李佳琦是几级" asks his level: what the articles lack of him
+            # is said so, rather than answering who he is. Asked of him, a question about
+            # another's deed ("那俞敏洪呢" after 罗永浩's class) is not asked again.
+            reply = self._ask(swapped, Context())
+            if reply.context.topic in a.topics:
+                return replace(reply, query=query, context=replace(reply.context, said=swapped))
 
         a = self._shifted(a, context)
         certs, topics, inherited = self._resolve_followup(a, context)
@@ -672,6 +701,31 @@ class Matcher:
             return ""
         return name if all("\u4e00" <= ch <= "\u9fff" for ch in name) else ""
 
+    def _swapped_person(self, a: Analysis, context: Context) -> str:
+        """The last question with its person or event swapped for the one this message names
+        and nothing else ("那罗永浩呢" after "李佳琦是几级": "罗永浩是几级"), else ""."""
+        topics = self.knowledge.synonyms.topics
+        if not context.said or not a.named or len(a.topics) != 1:
+            return ""
+        new = next(iter(a.topics))
+        word = self._named_word(new, a.text)
+        if not topics[new].named or not word or not _BARE_SWAP.fullmatch(a.text.replace(word, "")):
+            return ""
+        before = self.analyzer.analyze(context.said)
+        old = [t for t in before.topics if topics[t].named]
+        # The last question asked something of its one person ("是几级"), and that person is
+        # of the same kind as this one (both people, say, not a person and a document).
+        if len(old) != 1 or old[0] == new or len(before.topics) < 2:
+            return ""
+        kinds = [{e.id.split(".")[0] for e in self._entry_topics.get(t, ())} for t in (old[0], new)]
+        if not kinds[0] & kinds[1]:
+            return ""
+        return before.text.replace(self._named_word(old[0], before.text), word)
+
+    def _named_word(self, topic: str, text: str) -> str:
+        words = sorted(self.knowledge.synonyms.topics[topic].words, key=len, reverse=True)
+        return next((w for w in words if w in text), "")
+
     def _resolve_pronoun(self, query: str, context: Context) -> str:
         """ "那他一年挣多少" after an answer about a person: 他 is that person, so the rules about
         people (what the articles do not tell of them) apply. After one about a job, or a
@@ -1086,8 +1140,12 @@ class Matcher:
         # So does a phrase pointing at a certificate of ours ("考这个证要不要先有教师资格证",
         # "还有啥证能顶"); a word such as 报名 does not ("教师资格证怎么报名").
         field = any(w in syn.domain_phrases for w in a.evidence)
-        return (level or field or bool(a.hinted)) and any(
-            t in a.text for t in syn.prerequisite_titles
+        # A title the person holds ("考三级要啥条件 我有初级会计证算不算") is theirs to weigh
+        # against the requirements, whichever title it is.
+        at = a.text.find(a.other_title) if a.other_title else -1
+        held = at > 0 and bool(_HELD.search(a.text[:at]))
+        return (level or field or bool(a.hinted)) and (
+            held or any(t in a.text for t in syn.prerequisite_titles)
         )
 
     def _answer(

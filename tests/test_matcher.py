@@ -80,7 +80,7 @@ def test_two_character_slips_towards_levels_and_schooling(
         # of their own, not slips for 现场考 or 值得.
         "想参考下互联网营销师工资",
         "我是语音打字的考试要去考场吗",
-        "我个仔想考互联网营销师",
+        "阿明个仔想考互联网营销师",
     ],
 )
 def test_everyday_words_that_sound_like_words_of_ours_stay(matcher: Matcher, typed: str) -> None:
@@ -137,6 +137,10 @@ def test_context_round_trips_through_json(matcher: Matcher) -> None:
     restored = Context.from_dict(json.loads(json.dumps(context.to_dict())))
     assert restored == context
     assert ask(matcher, "那工资呢", restored) == "amo.salary"
+    # The last question is kept, cut to size; a malformed one is dropped.
+    assert restored.said == "全媒体运营师前景怎么样"
+    assert len(Context.from_dict({"said": "问" * 500}).said) <= 200
+    assert Context.from_dict({"said": 5}).said == ""
 
 
 def test_bare_certificate_name_gives_its_definition(matcher: Matcher) -> None:

@@ -1394,8 +1394,9 @@ def test_someone_the_articles_never_name_is_not_passed_off_as_the_last_person(
     reply = matcher.ask("咁薇娅呢", context)
     assert reply.kind == "fallback" and "薇娅" in reply.note
     assert "薇娅" in render_text(matcher.knowledge, reply)
-    # A person the articles do tell of, or the one just discussed, is answered.
-    assert matcher.ask("那俞敏洪呢", context).entry_id == "people.yuminhong"
+    # A person the articles do tell of is asked the same; the one just discussed is answered.
+    other = matcher.ask("那俞敏洪呢", context)
+    assert "俞敏洪" in other.note and other.suggestions[0].id == "people.yuminhong"
     assert matcher.ask("他呢", context).entry_id == "people.lijiaqi"
     # After an answer about the certificate, a bare follow-up goes on as before.
     priced = matcher.ask("互联网营销师考证多少钱").context
@@ -2198,3 +2199,53 @@ def test_what_the_articles_never_give_is_declined(
 ) -> None:
     reply = matcher.ask(question)
     assert reply.kind == "fallback" and missing in reply.note, reply.reasons
+
+
+def test_a_bare_name_asks_the_last_question_of_that_person(matcher: Matcher) -> None:
+    # "那罗永浩呢" after 李佳琦's level asks his level, which the articles never give: said so,
+    # with his own entry offered, and the question goes on to the next name.
+    context = matcher.ask("李佳琦是几级").context
+    reply = matcher.ask("那罗永浩呢", context)
+    assert reply.kind == "fallback" and "罗永浩" in reply.note and "几级" in reply.note
+    assert reply.suggestions[0].id == "people.luoyonghao"
+    again = matcher.ask("那俞敏洪呢", reply.context)
+    assert again.kind == "fallback" and "俞敏洪" in again.note
+    # Asked of who someone is, or of another's deed, the name alone is answered with its entry.
+    who = matcher.ask("李佳琦是谁").context
+    assert matcher.ask("那罗永浩呢", who).entry_id == "people.luoyonghao"
+    deed = matcher.ask("罗永浩的直播培训班是什么时候开的").context
+    assert matcher.ask("那俞敏洪呢", deed).entry_id == "people.yuminhong"
+    # A person's private life, asked through a pronoun, is said to be missing.
+    private = matcher.ask("那他私下人怎么样", context)
+    assert private.kind == "fallback" and "个人情况" in private.note
+
+
+def test_a_title_the_person_holds_is_weighed_against_the_requirements(matcher: Matcher) -> None:
+    reply = matcher.ask("考三级要啥条件 我有初级会计证算不算")
+    assert reply.entry_id == "ims.eligibility"
+    assert "其他考试" in reply.aside
+    # Asked about for itself, that title is still another certificate's matter.
+    assert matcher.ask("会计证怎么报名").kind == "fallback"
+    assert matcher.ask("考三级要啥条件 会计证怎么考").kind == "fallback"
+
+
+def test_a_deed_done_before_the_topic_is_no_other_subject(matcher: Matcher) -> None:
+    assert matcher.ask("报了以后平时怎么学啊 有老师上课吗还是自己看").entry_id == "ims.study"
+    assert matcher.ask("淘宝客服工资多少").kind == "fallback"
+
+
+def test_why_the_price_rises_is_said_to_be_missing(matcher: Matcher) -> None:
+    reply = matcher.ask("为啥等级越高越贵啊")
+    assert reply.kind == "fallback" and "没有说为什么" in reply.note
+    assert reply.suggestions[0].id == "ims.price"
+    assert matcher.ask("是不是越高级越贵").entry_id == "ims.price"
+    assert matcher.ask("互联网营销师贵不贵").entry_id == "ims.price"
+
+
+def test_cantonese_family_and_which_ones_are_read(matcher: Matcher) -> None:
+    assert {e.id for e in matcher.ask("我今年45歲喇 仲考唔考得㗎").entries} == {
+        "ims.eligibility",
+        "amo.eligibility",
+    }
+    context = matcher.ask("全媒体运营师做咩嘢㗎").context
+    assert matcher.ask("咁边啲人做得多啲", context).entry_id == "amo.practitioners"

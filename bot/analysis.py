@@ -825,6 +825,20 @@ class Analyzer:
             # "互联网营销师就是带货主播吗": the form asks what the certificate is; what it is
             # likened to only informs.
             topics = {focus_key: max(topics.values(), default=0) + 1}
+        result.compare = not levels_weighed and (bool(self._compare.find(text)) or len(certs) > 1)
+        result.measured = bool(self._syn.measured and self._syn.measured.search(text))
+        if not result.compare and certs and self._syn.compare_pattern is not None:
+            # "跟互联网营销师比呢", "比全媒体高吗": one named as the measure of the other.
+            marked = self._certs.remove(text, "@")
+            result.compare = bool(self._syn.compare_pattern.search(marked))
+        relation = self._syn.relation_words
+        if relation and len(certs) < 2 and not result.compare:
+            # "5G、数字经济……互联网营销师跟这些有啥关系": how one certificate bears on
+            # something else asks of that, not how the two certificates differ.
+            for key in [t for t in topics if self._syn.topics[t].generic]:
+                phrases = {m.phrase for m in topic_matches if key in m.labels}
+                if phrases and all(any(w in p for w in relation) for p in phrases):
+                    del topics[key]
         named = {t for t in topics if self._syn.topics[t].named}
         if named and len(clauses) > 1 and len(text) > LONG_MESSAGE:
             # A person or event told of in the story ("俞敏洪都去带货了……我能开培训班吗") is
@@ -844,12 +858,6 @@ class Analyzer:
         focus = result.final_topics or frozenset(topics)
         generic = {t for t in topics if self._syn.topics[t].generic and t != focus_key}
         specific = set(topics) - generic
-        result.compare = not levels_weighed and (bool(self._compare.find(text)) or len(certs) > 1)
-        result.measured = bool(self._syn.measured and self._syn.measured.search(text))
-        if not result.compare and certs and self._syn.compare_pattern is not None:
-            # "跟互联网营销师比呢", "比全媒体高吗": one named as the measure of the other.
-            marked = self._certs.remove(text, "@")
-            result.compare = bool(self._syn.compare_pattern.search(marked))
         roles = {
             t for t in topics if self._syn.topics[t].role and self._syn.topics[t].label in text
         }

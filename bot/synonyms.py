@@ -86,6 +86,9 @@ class Synonyms:
     title_joins: tuple[str, ...] = ()
     other_title: re.Pattern[str] | None = None
     prerequisite_titles: tuple[str, ...] = ()
+    # How one thing bears on another ("有什么关系"): a generic question form only of two things
+    # the message weighs, not of one certificate and something else.
+    relation_words: tuple[str, ...] = ()
     question_words: tuple[str, ...] = ()
     background_words: tuple[str, ...] = ()
     left_words: tuple[str, ...] = ()  # right after a title: the person left that job (厨师转行)
@@ -141,6 +144,7 @@ _SECTIONS: dict[str, str] = {
     "title_joins": "words",
     "other_title_pattern": "pattern",
     "prerequisite_titles": "words",
+    "relation_words": "words",
     "compare_words": "words",
     "followup_words": "words",
     "fillers": "words",
@@ -509,6 +513,7 @@ def parse_synonyms(data: Any, name: str, problems: list[str]) -> Synonyms | None
         title_joins=words("title_joins"),
         other_title=pattern("other_title_pattern"),
         prerequisite_titles=words("prerequisite_titles"),
+        relation_words=words("relation_words"),
         question_words=words("question_words"),
         background_words=words("background_words"),
         left_words=words("left_words"),

@@ -2249,3 +2249,20 @@ def test_cantonese_family_and_which_ones_are_read(matcher: Matcher) -> None:
     }
     context = matcher.ask("全媒体运营师做咩嘢㗎").context
     assert matcher.ask("咁边啲人做得多啲", context).entry_id == "amo.practitioners"
+
+
+def test_how_one_certificate_bears_on_something_else_is_no_difference(matcher: Matcher) -> None:
+    # Between the two certificates a relation asks how they differ; between one and something
+    # else, it asks of that thing, and never gets the two certificates' difference.
+    assert matcher.ask("互联网营销师跟全媒体运营师有什么关系").entry_id == "compare.difference"
+    assert matcher.ask("这两个证有啥关系").entry_id == "compare.difference"
+    elsewhere = matcher.ask("5G 数字经济 天天新闻里听 互联网营销师跟这些有啥关系啊")
+    assert elsewhere.entry_id != "compare.difference"
+    assert matcher.ask("双减跟互联网营销师有什么关系").entry_id == "event.shuangjian"
+
+
+def test_a_body_on_the_certificate_is_told_by_the_issuer_entry(matcher: Matcher) -> None:
+    assert matcher.ask("中国轻工业联合会跟互联网营销师有啥关系").entry_id == "ims.issuer"
+    assert matcher.ask("中国轻工企业投资发展协会是干嘛的").entry_id == "ims.issuer"
+    # Asked of the standard they wrote, it is the standard's entry.
+    assert matcher.ask("轻工业联合会什么时候开始制定标准的").entry_id == "ims.standard"

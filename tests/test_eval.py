@@ -89,7 +89,8 @@ OTHER_SETS = [p for p in tuned_sets() if p != DEFAULT_FILE]
 # the blind sets GM, GN, GO, GP, GQ, GR, GS and GT, qa114 to qa119 the blind sets GU, GV, GW, GX,
 # GY and GZ, qa120 to qa127 the blind sets HI, HJ, HK, HL, HM, HN, HO and HP, qa128 to qa135 the
 # blind sets HQ, HR, HS, HT, HU, HV, HW and HX, qa136 to qa140 the blind sets HY, HZ, IA, IB and
-# IC, qa141 to qa150 the blind sets IL, IM, IN, IO, IP, IQ, IR, IS, IT and IU).
+# IC, qa141 to qa150 the blind sets IL, IM, IN, IO, IP, IQ, IR, IS, IT and IU, qa151 to qa158 the
+# blind sets JB, JC, JD, JE, JF, JG, JH and JI).
 FLOORS = {
     "qa6": (0.85, 0.97),
     "qa7": (0.85, 0.80),
@@ -231,11 +232,19 @@ FLOORS = {
     "qa143": (1.00, 1.00),
     "qa144": (0.97, 0.97),
     "qa145": (0.93, 1.00),
-    "qa146": (0.94, 0.97),
+    "qa146": (0.93, 0.97),
     "qa147": (0.97, 0.97),
     "qa148": (0.87, 0.97),
     "qa149": (0.96, 1.00),
     "qa150": (0.95, 0.97),
+    "qa151": (0.98, 1.00),
+    "qa152": (0.97, 1.00),
+    "qa153": (0.94, 0.97),
+    "qa154": (0.95, 0.97),
+    "qa155": (0.93, 1.00),
+    "qa156": (0.93, 1.00),
+    "qa157": (0.98, 1.00),
+    "qa158": (0.94, 1.00),
 }
 
 

@@ -301,7 +301,11 @@ class TypoCorrector:
                         or (word in self._forms and span[0] != word[0])
                     ):
                         word = None
-                if word is not None and span not in self._corpus:
+                if (
+                    word is not None
+                    and span not in self._corpus
+                    and not self._overlaps(text, i, length)
+                ):
                     out.append(word)
                     i += length
                     break
@@ -309,6 +313,16 @@ class TypoCorrector:
                 out.append(text[i])
                 i += 1
         return "".join(out)
+
+    def _overlaps(self, text: str, start: int, length: int) -> bool:
+        """True when a word of the vocabulary, typed as it is, begins inside the span and runs
+        past it: "运营挣得多" keeps 挣得多 rather than become a slip for 运营证."""
+        end = start + length
+        return any(
+            end < j + size <= len(text) and text[j : j + size] in self._words
+            for j in range(start + 1, end)
+            for size in self._starting.get(text[j], ())
+        )
 
     def _slip(self, span: str, word: str, reading: list[str | None]) -> bool:
         """True when the span can be a slip for the word. Read the same (李家琪, 几个登记), any

@@ -2266,3 +2266,26 @@ def test_a_body_on_the_certificate_is_told_by_the_issuer_entry(matcher: Matcher)
     assert matcher.ask("中国轻工企业投资发展协会是干嘛的").entry_id == "ims.issuer"
     # Asked of the standard they wrote, it is the standard's entry.
     assert matcher.ask("轻工业联合会什么时候开始制定标准的").entry_id == "ims.standard"
+
+
+def test_a_word_typed_right_is_not_taken_for_a_slip_of_its_neighbour(matcher: Matcher) -> None:
+    # 挣得多 is a word of pay as typed: 运营挣 is no slip for 运营证.
+    assert matcher.analyzer.analyze("公众号运营挣得多").text == "公众号运营挣得多"
+    assert matcher.analyzer.analyze("互连网营销师几级").text == "互联网营销师几级"
+    reply = matcher.ask("为啥做直播带货的比做公众号运营挣得多 想不通")
+    assert reply.entry_id == "compare.salary"
+
+
+def test_whether_there_is_work_of_a_kind_asks_the_duties(matcher: Matcher) -> None:
+    reply = matcher.ask("我很怕鏡頭 不想當直播主 互聯網營銷師有沒有不用露臉的工作啊")
+    assert reply.entry_id == "ims.duties"
+
+
+def test_a_level_claimed_of_one_person_is_asked_of_the_next(matcher: Matcher) -> None:
+    context = matcher.ask("听说李佳琦是营销师二级").context
+    reply = matcher.ask("那罗永浩呢", context)
+    assert reply.kind == "fallback" and "罗永浩" in reply.note
+    # What someone went on to do is in the entry; whether a goal came true is not.
+    went_on = matcher.ask("俞敏洪后来转行干啥去了").context
+    assert matcher.ask("那罗永浩呢", went_on).entry_id == "people.luoyonghao"
+    assert matcher.ask("罗永浩的直播培训班后来营收真的有达到一百亿吗").kind == "fallback"

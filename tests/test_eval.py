@@ -90,7 +90,7 @@ OTHER_SETS = [p for p in tuned_sets() if p != DEFAULT_FILE]
 # GY and GZ, qa120 to qa127 the blind sets HI, HJ, HK, HL, HM, HN, HO and HP, qa128 to qa135 the
 # blind sets HQ, HR, HS, HT, HU, HV, HW and HX, qa136 to qa140 the blind sets HY, HZ, IA, IB and
 # IC, qa141 to qa150 the blind sets IL, IM, IN, IO, IP, IQ, IR, IS, IT and IU, qa151 to qa158 the
-# blind sets JB, JC, JD, JE, JF, JG, JH and JI).
+# blind sets JB, JC, JD, JE, JF, JG, JH and JI, qa159 to qa162 the blind sets JP, JQ, JR and JS).
 FLOORS = {
     "qa6": (0.85, 0.97),
     "qa7": (0.85, 0.80),
@@ -166,7 +166,7 @@ FLOORS = {
     "qa77": (0.97, 1.00),
     "qa78": (0.98, 1.00),
     "qa79": (0.96, 1.00),
-    "qa80": (1.00, 1.00),
+    "qa80": (0.98, 1.00),
     "qa81": (1.00, 1.00),
     "qa82": (0.96, 0.97),
     "qa83": (0.97, 1.00),
@@ -240,11 +240,15 @@ FLOORS = {
     "qa151": (0.98, 1.00),
     "qa152": (0.97, 1.00),
     "qa153": (0.94, 0.97),
-    "qa154": (0.95, 0.97),
+    "qa154": (0.94, 0.97),
     "qa155": (0.93, 1.00),
     "qa156": (0.93, 1.00),
     "qa157": (0.98, 1.00),
     "qa158": (0.94, 1.00),
+    "qa159": (0.92, 1.00),
+    "qa160": (0.94, 1.00),
+    "qa161": (0.98, 0.97),
+    "qa162": (0.97, 1.00),
 }
 
 

@@ -83,8 +83,8 @@ class Context:
     certs: tuple[str, ...] = ()
     level: str = ""  # the level the conversation is about ("三级要什么条件"), if one was named
     role: str = ""  # the job the last question was asked of ("平台管理员也分五级吗"), a topic key
-    # The last question as asked (its person swapped in, for "那罗永浩呢"): asked again of
-    # someone else, it is asked whole.
+    # The last question as the matcher read it (normalised, never as typed; its person swapped
+    # in, for "那罗永浩呢"): asked again of someone else, it is asked whole.
     said: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -235,10 +235,10 @@ class Matcher:
         reply = self._ask(raw, context)
         if reply.kind in ("greeting", "empty"):
             return reply
-        # The question is remembered as asked, or as asked again of someone else.
+        # The question is remembered as read, or as asked again of someone else.
         said = reply.context.said
         if not said or said == context.said:
-            said = reply.query[:MAX_SAID]
+            said = self.analyzer.reading(reply.query)[:MAX_SAID]
         return replace(reply, context=replace(reply.context, said=said))
 
     def _ask(self, raw: str, context: Context) -> Reply:

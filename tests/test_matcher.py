@@ -137,8 +137,10 @@ def test_context_round_trips_through_json(matcher: Matcher) -> None:
     restored = Context.from_dict(json.loads(json.dumps(context.to_dict())))
     assert restored == context
     assert ask(matcher, "那工资呢", restored) == "amo.salary"
-    # The last question is kept, cut to size; a malformed one is dropped.
-    assert restored.said == "全媒体运营师前景怎么样"
+    # The last question is kept as the matcher read it (Simplified, no punctuation), cut to
+    # size; a malformed one is dropped.
+    typed = matcher.ask("全媒體運營師前景怎麼樣？？").context
+    assert typed.said == "全媒体运营师前景怎么样"
     assert len(Context.from_dict({"said": "问" * 500}).said) <= 200
     assert Context.from_dict({"said": 5}).said == ""
 

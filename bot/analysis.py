@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -93,6 +94,7 @@ FUZZY_NAME_CUTOFF = 80.0
 # At most this many characters left once every known word is taken out: the message has no
 # subject of its own ("那要多少钱", "三级呢") and may continue the conversation.
 ELLIPTICAL_REST = 2
+RECENT_READINGS = 256  # messages whose reading is kept (one is read twice per ask)
 # A message that names a topic and leaves at most this many other characters (digits aside) asks
 # of that topic with no subject of its own ("标准啥时候正式发布的", "哪个实操更强点"): right
 # after an answer, it goes on with the conversation. Latin letters left over are a name
@@ -306,6 +308,7 @@ class Analyzer:
         # units and runs on strings a few characters long.
         self._segmenter = Lexicon((w, "w") for w in vocabulary)
         self._codes = {w: chr(0xF0000 + i) for i, w in enumerate(sorted(vocabulary)) if len(w) > 1}
+        self._recent_readings = functools.lru_cache(maxsize=RECENT_READINGS)(self._reading)
 
     def _all_words(self) -> list[str]:
         syn = self._syn
@@ -316,7 +319,12 @@ class Analyzer:
 
     def reading(self, raw: str) -> str:
         """The text as the analysis reads it: normalised, rewritten, typos corrected. A slip is
-        never read across a space or mark that parts two characters ("研二 计算机" has no 二级)."""
+        never read across a space or mark that parts two characters ("研二 计算机" has no 二级).
+        The last messages' readings are kept: the matcher reads a message once to analyse it and
+        again to remember it."""
+        return self._recent_readings(raw)
+
+    def _reading(self, raw: str) -> str:
         text = self._spell_pinyin(self._read(_PARTED.sub(_PART, raw)))
         return self._typos.correct(text).replace(_PART, "")
 
